@@ -1,0 +1,20 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { toErrorResponse } from './error-response';
+
+/** The one filter: every error a handler, guard or pipe throws leaves as the SPEC's error body. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    sendError(host.switchToHttp().getResponse<Response>(), exception);
+  }
+}
+
+export function sendError(res: Response, exception: unknown): void {
+  const { body, headers } = toErrorResponse(exception);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.status(body.statusCode).set(headers).json(body);
+}

@@ -1,0 +1,82 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { DomainError } from './domain-error';
+import { ERROR_STATUS, ErrorCode } from './error-code';
+import { isDatabaseUnavailable } from './database-errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface ErrorResponse {
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHENTICATED,
+  403: ErrorCode.PERMISSION_DENIED,
+  404: ErrorCode.NOT_FOUND,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  429: ErrorCode.RATE_LIMITED,
+  503: ErrorCode.SERVICE_UNAVAILABLE,
+};
+
+const logger = new Logger('Errors');
+
+/**
+ * Turns anything thrown while serving a request into the SPEC §5 body. Known errors keep their
+ * message; anything unexpected is logged here and answered without detail, so neither a stack trace
+ * nor SQL ever reaches a client.
+ */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof DomainError) return respond(error.code, error.message, error.headers);
+  if (isBodyParserError(error)) {
+    if (error.status === 413) return respond(ErrorCode.PAYLOAD_TOO_LARGE, 'request body is larger than 256 KiB');
+    if (error.type === 'entity.parse.failed') return respond(ErrorCode.VALIDATION_FAILED, 'request body is not valid JSON');
+    return respond(ErrorCode.VALIDATION_FAILED, `request body cannot be read: ${error.message}`);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = codeOf(status);
+    const message = code === ErrorCode.NOT_FOUND ? 'no such route' : httpExceptionMessage(error);
+    return respond(code, message, {}, status);
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn(`database unavailable: ${(error as Error).message}`);
+    return respond(ErrorCode.SERVICE_UNAVAILABLE, 'the service is temporarily unavailable, try again shortly');
+  }
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return respond(ErrorCode.INTERNAL_ERROR, 'internal error');
+}
+
+function respond(code: ErrorCode, message: string, headers: Record<string, string> = {}, status = ERROR_STATUS[code]): ErrorResponse {
+  return { body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message }, headers };
+}
+
+function codeOf(status: number): ErrorCode {
+  return CODE_OF_HTTP_STATUS[status] ?? (status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.VALIDATION_FAILED);
+}
+
+function httpExceptionMessage(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+}
+
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+/** body-parser's errors carry a `type` such as `entity.too.large` or `entity.parse.failed`. */
+function isBodyParserError(error: unknown): error is BodyParserError {
+  const candidate = error as Partial<BodyParserError> | null;
+  return typeof candidate?.type === 'string' && typeof candidate.status === 'number';
+}

@@ -1,0 +1,99 @@
+import { Transform } from 'class-transformer';
+import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+
+export const INT32_MAX = 2_147_483_647;
+
+/** Keys that would reach Object.prototype when a map is merged or spread carelessly. */
+const FORBIDDEN_MAP_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface StringMapLimits {
+  maxKeys: number;
+  maxKeyLength: number;
+  maxValueLength: number;
+}
+
+/** Why a string-to-string map breaks the limits, or null when it keeps them. */
+export function stringMapProblem(value: unknown, limits: StringMapLimits): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of string values';
+  const entries = Object.entries(value);
+  if (entries.length > limits.maxKeys) return `must have at most ${limits.maxKeys} keys`;
+  for (const [key, item] of entries) {
+    if (key.length < 1 || key.length > limits.maxKeyLength) return `keys must be 1..${limits.maxKeyLength} characters`;
+    if (FORBIDDEN_MAP_KEYS.has(key)) return `key "${key}" is not allowed`;
+    if (typeof item !== 'string') return `value of "${key}" must be a string`;
+    if (item.length > limits.maxValueLength) return `value of "${key}" must be at most ${limits.maxValueLength} characters`;
+  }
+  return null;
+}
+
+export function IsStringMap(limits: StringMapLimits, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStringMap',
+      validator: {
+        validate: (value) => stringMapProblem(value, limits) === null,
+        defaultMessage: (args) => `${args?.property} ${stringMapProblem(args?.value, limits)}`,
+      },
+    },
+    options,
+  );
+}
+
+/** Byte length in UTF-8, which is what a 64 KiB column can hold. */
+export function MaxUtf8Bytes(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxUtf8Bytes',
+      constraints: [maxBytes],
+      validator: {
+        validate: (value) => typeof value === 'string' && Buffer.byteLength(value, 'utf8') <= maxBytes,
+        defaultMessage: buildMessage((prefix) => `${prefix}$property must be a string of at most $constraint1 bytes in UTF-8`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** Why a list of names (teams, channels) breaks the limits, or null. */
+export function nameListProblem(value: unknown, maxItems: number, maxLength: number): string | null {
+  if (!Array.isArray(value)) return 'must be an array of strings (or a string holding a JSON array)';
+  if (value.length > maxItems) return `must have at most ${maxItems} names`;
+  if (value.some((name) => typeof name !== 'string' || name.length < 1 || name.length > maxLength)) {
+    return `names must be strings of 1..${maxLength} characters`;
+  }
+  if (new Set(value).size !== value.length) return 'names must be unique';
+  return null;
+}
+
+export function IsNameList(maxItems: number, maxLength: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNameList',
+      validator: {
+        validate: (value) => nameListProblem(value, maxItems, maxLength) === null,
+        defaultMessage: (args) => `${args?.property} ${nameListProblem(args?.value, maxItems, maxLength)}`,
+      },
+    },
+    options,
+  );
+}
+
+/** Accepts an array, or a string holding a JSON array (the seeds send both). Anything else is left for the validator to refuse. */
+export const ParseJsonArray = () =>
+  Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return Array.isArray(parsed) ? parsed : value;
+    } catch {
+      return value;
+    }
+  });
+
+export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * Keeps the raw JSON value: class-transformer would otherwise walk a free-form map and could assign
+ * a `__proto__` key instead of letting the validator refuse it.
+ */
+export const RawValue = () => Transform(({ obj, key }) => (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined));

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+
+/** Where the data lives: a MySQL/MariaDB server, or the embedded sql.js file used when no server is configured. */
+export type DatabaseConfig =
+  | {
+      kind: 'mysql' | 'mariadb';
+      host: string;
+      port: number;
+      username: string;
+      password: string;
+      database: string;
+      poolSize: number;
+    }
+  | { kind: 'embedded'; file: string };
+
+export interface ServerKeyConfig {
+  /** null: no key configured, so every Trusted API call is refused. */
+  key: string | null;
+  /** true when the key was generated for this development run. */
+  generated: boolean;
+}
+
+export interface AppConfig {
+  port: number;
+  environment: string;
+  database: DatabaseConfig;
+  serverKey: ServerKeyConfig;
+  sessionTtlSeconds: number;
+  maxPartySize: number;
+  guestAuthEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export const MIN_SERVER_KEY_LENGTH = 32;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Parses and validates the environment once, at boot; every problem is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const environment = env.NODE_ENV || 'development';
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return fallback;
+  };
+
+  const duration = (name: string, fallbackSeconds: number): number => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') return fallbackSeconds;
+    const match = /^(\d+)\s*([smhd]?)$/.exec(raw);
+    const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
+    if (!match || seconds < 60) {
+      problems.push(`${name} must be a duration of at least 60 seconds, like 3600, 30m, 12h or 7d (got "${raw}")`);
+      return fallbackSeconds;
+    }
+    return seconds;
+  };
+
+  const config: AppConfig = {
+    port: integer('PORT', 3000, 0, 65535),
+    environment,
+    database: parseDatabase(env, problems, integer('DB_POOL_SIZE', 10, 1, 1000)),
+    serverKey: parseServerKey(env.SERVER_KEY, environment, problems),
+    sessionTtlSeconds: duration('SESSION_TTL', 7 * 86400),
+    maxPartySize: integer('MAX_PARTY_SIZE', 1000, 1, 1_000_000),
+    guestAuthEnabled: boolean('AUTH_GUEST_ENABLED', true),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseDatabase(env: NodeJS.ProcessEnv, problems: string[], poolSize: number): DatabaseConfig {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return { kind: 'embedded', file: env.EMBEDDED_DATABASE_FILE || 'data/party.sqlite' };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push('DATABASE_URL must be a URL like mysql://user:password@host:3306/database');
+    return { kind: 'embedded', file: '' };
+  }
+  const kind = url.protocol.replace(/:$/, '');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (kind !== 'mysql' && kind !== 'mariadb') problems.push(`DATABASE_URL must start with mysql:// or mariadb:// (got ${kind}://)`);
+  if (!database) problems.push('DATABASE_URL must name a database, like mysql://root@127.0.0.1:3306/party');
+  return {
+    kind: kind === 'mariadb' ? 'mariadb' : 'mysql',
+    host: url.hostname || '127.0.0.1',
+    port: url.port ? Number(url.port) : 3306,
+    username: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database,
+    poolSize,
+  };
+}
+
+function parseServerKey(raw: string | undefined, environment: string, problems: string[]): ServerKeyConfig {
+  const key = raw?.trim();
+  if (key) {
+    if (key.length < MIN_SERVER_KEY_LENGTH) problems.push(`SERVER_KEY must be at least ${MIN_SERVER_KEY_LENGTH} characters`);
+    return { key, generated: false };
+  }
+  // A developer trying the service locally gets a key at once, so Swagger's "Authorize" works.
+  if (environment === 'development') return { key: randomBytes(24).toString('base64url'), generated: true };
+  return { key: null, generated: false };
+}

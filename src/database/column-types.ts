@@ -1,0 +1,11 @@
+import type { ColumnType } from 'typeorm';
+
+/**
+ * `data` may hold 64 KiB (65,536 bytes). MySQL's TEXT stops one byte short, so it is MEDIUMTEXT
+ * there; sql.js knows only TEXT (which has no limit). The entity is loaded in a process that talks to
+ * one kind of database, chosen by DATABASE_URL, so the type is chosen the same way.
+ */
+export const LONG_TEXT: ColumnType = process.env.DATABASE_URL?.trim() ? 'mediumtext' : 'text';
+
+/** Millisecond timestamps on MySQL (sql.js stores the same ISO text). */
+export const TIMESTAMP = { type: 'datetime', precision: 3 } as const;
