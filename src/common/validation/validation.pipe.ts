@@ -1,15 +1,27 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 
 /**
- * Global validation at the edge: unknown fields are refused (never silently stored), values are
- * converted to the DTO's types, and every failing field is named in one VALIDATION_FAILED message.
+ * Global validation at the edge: values are converted to the DTO's types and every failing field is
+ * named in one VALIDATION_FAILED message. Unknown body fields are refused (never silently stored);
+ * unknown query parameters are ignored, as HTTP APIs usually do (cache busters, `player` on routes
+ * that have no use for it).
  */
-export function createValidationPipe(): ValidationPipe {
+@Injectable()
+export class EdgeValidationPipe implements PipeTransform {
+  private readonly strict = createValidationPipe(true);
+  private readonly lenient = createValidationPipe(false);
+
+  transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    return (metadata.type === 'query' ? this.lenient : this.strict).transform(value, metadata);
+  }
+}
+
+function createValidationPipe(forbidUnknownFields: boolean): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
-    forbidNonWhitelisted: true,
+    forbidNonWhitelisted: forbidUnknownFields,
     transform: true,
     forbidUnknownValues: true,
     stopAtFirstError: true,

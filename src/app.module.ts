@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { EdgeValidationPipe } from './common/validation/validation.pipe';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { PartyModule } from './party/party.module';
+import { PlayersModule } from './players/players.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, PlayersModule, PartyModule, HealthModule],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useClass: EdgeValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { applyDecorators, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiSecurity } from '@nestjs/swagger';
+import { ErrorCode } from '../errors/error-code';
+import { ServerKeyGuard } from './server-key.guard';
+import { SessionGuard } from './session.guard';
+
+export const SESSION_SCHEME = 'session';
+export const SERVER_KEY_SCHEME = 'server-key';
+
+/** Errors any route behind each guard may answer with, for the routes' documentation. */
+export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED];
+export const TRUSTED_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.VALIDATION_FAILED];
+
+/** Web API routes: a session token names the calling player. */
+export const WebAuth = () => applyDecorators(UseGuards(SessionGuard), ApiBearerAuth(SESSION_SCHEME));
+
+const actingPlayerQuery = (name: 'player' | 'caller', alias: string) =>
+  ApiQuery({
+    name,
+    required: false,
+    schema: { type: 'integer', format: 'int32', minimum: 1 },
+    description: `The player the server acts for (alias: \`${alias}\`). Left out, the server acts as itself.`,
+  });
+
+/** Trusted Server API routes: the server key authenticates; `player`/`caller` names the acting player. */
+export const TrustedAuth = () =>
+  applyDecorators(
+    UseGuards(ServerKeyGuard),
+    ApiSecurity(SERVER_KEY_SCHEME),
+    actingPlayerQuery('player', 'caller'),
+    actingPlayerQuery('caller', 'player'),
+  );

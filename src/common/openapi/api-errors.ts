@@ -1,0 +1,29 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiResponse } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
+import { ERROR_STATUS, ErrorCode } from '../errors/error-code';
+
+export class ErrorBodyDoc {
+  @ApiProperty({ example: 409 }) statusCode: number;
+  @ApiProperty({ example: 'Conflict' }) error: string;
+  @ApiProperty({ enum: ErrorCode, example: ErrorCode.PARTY_FULL }) code: ErrorCode;
+  @ApiProperty({ example: 'party is full' }) message: string;
+}
+
+/** Documents the error codes a route can answer with, one response per status, one example per code. Call once per route. */
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  return applyDecorators(
+    ...[...byStatus].map(([status, statusCodes]) =>
+      ApiResponse({
+        status,
+        description: statusCodes.join(', '),
+        type: ErrorBodyDoc,
+        examples: Object.fromEntries(
+          statusCodes.map((code) => [code, { summary: code, value: { statusCode: status, error: STATUS_CODES[status], code, message: '…' } }]),
+        ),
+      }),
+    ),
+  );
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/app-config';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port);
+  const where = config.database.kind === 'embedded' ? `embedded database ${config.database.file}` : `${config.database.kind} ${config.database.host}:${config.database.port}/${config.database.database}`;
+  Logger.log(`listening on http://localhost:${config.port} (docs at /docs) using the ${where}`, 'Main');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

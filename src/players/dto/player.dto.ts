@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Trim } from '../../common/validation/validators';
+
+export class PlayerFields {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique login name.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'username may hold only letters, digits, "_", "." and "-"' })
+  username?: string;
+
+  @ApiPropertyOptional({ maxLength: 128, description: 'Display name (trimmed).' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(128)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 2048 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  image?: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  label?: string;
+
+  @ApiPropertyOptional({ maxLength: 1024 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  tags?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  is_guest?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  is_tester?: boolean;
+
+  @ApiPropertyOptional({ description: 'A banned player gets 403 BANNED on every call.' })
+  @IsOptional()
+  @IsBoolean()
+  is_ban?: boolean;
+}
+
+export class NewPlayerFields extends OmitType(PlayerFields, ['is_ban'] as const) {}
+
+export class CreatePlayerBody {
+  @ApiProperty({ type: NewPlayerFields })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NewPlayerFields)
+  data: NewPlayerFields;
+}
+
+export class EditPlayerBody {
+  @ApiProperty({ type: PlayerFields })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PlayerFields)
+  data: PlayerFields;
+}
+
+export class GuestLoginBody {
+  @ApiPropertyOptional({ maxLength: 128, example: 'Ada' })
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @MaxLength(128)
+  name?: string;
+}

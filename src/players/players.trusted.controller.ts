@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { TRUSTED_AUTH_ERRORS, TrustedAuth } from '../common/caller/auth.decorators';
+import { ErrorCode } from '../common/errors/error-code';
+import { ApiErrors } from '../common/openapi/api-errors';
+import { ApiRow } from '../common/openapi/envelopes';
+import { IdParamPipe } from '../common/validation/id-param.pipe';
+import { CreatePlayerBody, EditPlayerBody } from './dto/player.dto';
+import { PlayerView, toPlayerView } from './player.view';
+import { PlayersService } from './players.service';
+import { SessionsService } from './sessions.service';
+
+class SessionResponse {
+  @ApiProperty() token: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expires_at: string;
+}
+
+const playerIdParam = ApiParam({ name: 'playerId', schema: { type: 'integer', format: 'int32', minimum: 1 } });
+
+@ApiTags('Trusted Server API: players')
+@TrustedAuth()
+@Controller('server/players')
+export class PlayersTrustedController {
+  constructor(
+    private readonly players: PlayersService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create a player' })
+  @ApiRow(PlayerView)
+  @ApiErrors(...TRUSTED_AUTH_ERRORS, ErrorCode.USERNAME_TAKEN)
+  async create(@Body() body: CreatePlayerBody): Promise<{ row: PlayerView }> {
+    return { row: toPlayerView(await this.players.create(body.data)) };
+  }
+
+  @Get(':playerId')
+  @ApiOperation({ summary: 'Get a player' })
+  @playerIdParam
+  @ApiRow(PlayerView)
+  @ApiErrors(...TRUSTED_AUTH_ERRORS)
+  async get(@Param('playerId', IdParamPipe) playerId: number): Promise<{ row: PlayerView }> {
+    return { row: toPlayerView(await this.players.get(playerId)) };
+  }
+
+  @Put(':playerId')
+  @ApiOperation({ summary: 'Edit a player', description: 'Changes only the fields given. Set `is_ban: true` to ban the player.' })
+  @playerIdParam
+  @ApiRow(PlayerView)
+  @ApiErrors(...TRUSTED_AUTH_ERRORS, ErrorCode.USERNAME_TAKEN)
+  async edit(@Param('playerId', IdParamPipe) playerId: number, @Body() body: EditPlayerBody): Promise<{ row: PlayerView }> {
+    return { row: toPlayerView(await this.players.update(playerId, body.data)) };
+  }
+
+  @Post(':playerId/sessions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a session token for a player', description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.' })
+  @playerIdParam
+  @ApiOkResponse({ type: SessionResponse })
+  @ApiErrors(...TRUSTED_AUTH_ERRORS)
+  async issueSession(@Param('playerId', IdParamPipe) playerId: number): Promise<SessionResponse> {
+    const session = await this.sessions.issue(playerId);
+    return { token: session.token, expires_at: session.expiresAt.toISOString() };
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes } from 'node:crypto';
+import { MoreThan, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { Transactions } from '../database/transactions';
+import { Player } from './entities/player.entity';
+import { Session } from './entities/session.entity';
+import { assertNotBanned } from './players.service';
+
+export interface IssuedSession {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Session tokens: 256 random bits, handed out once, kept only as a SHA-256 hash. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly transactions: Transactions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Issues a token for a player and records the login (`first_login` once, `last_login` every time). */
+  async issue(playerId: number): Promise<IssuedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.config.sessionTtlSeconds * 1000);
+    await this.transactions.run(async (manager) => {
+      const player = await manager.findOneBy(Player, { id: playerId });
+      if (!player) throw new DomainError(ErrorCode.PLAYER_NOT_FOUND, `player ${playerId} does not exist`);
+      assertNotBanned(player);
+      await manager.insert(Session, { tokenHash: hashToken(token), playerId, expiresAt, createdAt: now });
+      await manager.update(Player, { id: playerId }, { lastLogin: now, firstLogin: player.firstLogin ?? now });
+    });
+    return { token, expiresAt };
+  }
+
+  /** The player behind a live token; 401 for an unknown or expired token, 403 for a banned player. */
+  async authenticate(token: string): Promise<Player> {
+    const session = await this.sessions.findOne({
+      where: { tokenHash: hashToken(token), expiresAt: MoreThan(new Date()) },
+      relations: { player: true },
+    });
+    if (!session?.player) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'session token is unknown or expired');
+    assertNotBanned(session.player);
+    return session.player;
+  }
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
