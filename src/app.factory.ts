@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { sendError } from './common/errors/all-exceptions.filter';
+import { rejectPrototypeKeys } from './common/http/reject-prototype-keys';
 import { setupOpenApi } from './common/openapi/openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -23,6 +24,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(express.json({ limit: MAX_BODY_BYTES }));
+  app.use(rejectPrototypeKeys);
   // Body-parser failures (malformed JSON, 413) happen before Nest's filters; answer them in the same shape.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error));
   app.enableShutdownHooks();

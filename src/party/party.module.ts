@@ -1,4 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PlayersModule } from '../players/players.module';
+import { PartyTrustedController, PartyWebController } from './controllers/party.controller';
+import { Membership } from './entities/membership.entity';
+import { Party } from './entities/party.entity';
+import { PartyQueries } from './party-queries.service';
+import { PartyService } from './party.service';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([Party, Membership]), PlayersModule],
+  controllers: [PartyWebController, PartyTrustedController],
+  providers: [PartyService, PartyQueries],
+})
 export class PartyModule {}

@@ -14,6 +14,8 @@ export class EdgeValidationPipe implements PipeTransform {
   private readonly lenient = createValidationPipe(false);
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
+    // Path parameters keep their raw text for IdParamPipe, which is stricter than Number("0x1f").
+    if (metadata.type === 'param') return value;
     return (metadata.type === 'query' ? this.lenient : this.strict).transform(value, metadata);
   }
 }

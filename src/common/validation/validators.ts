@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidationOptions, buildMessage } from 'class-validator';
 
 export const INT32_MAX = 2_147_483_647;
 
 /** Keys that would reach Object.prototype when a map is merged or spread carelessly. */
-const FORBIDDEN_MAP_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+export const FORBIDDEN_MAP_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface StringMapLimits {
   maxKeys: number;
@@ -97,3 +97,9 @@ export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? 
  * a `__proto__` key instead of letting the validator refuse it.
  */
 export const RawValue = () => Transform(({ obj, key }) => (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined));
+
+/**
+ * The field may be left out, but not sent as null (class-validator's IsOptional lets null through,
+ * which would then reach a NOT NULL column). Use IsOptional only where null is a meaningful value.
+ */
+export const Optional = (options?: ValidationOptions) => ValidateIf((_, value) => value !== undefined, options);

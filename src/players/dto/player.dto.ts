@@ -1,53 +1,53 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Trim } from '../../common/validation/validators';
+import { IsBoolean, IsDefined, IsObject, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { Optional, Trim } from '../../common/validation/validators';
 
 export class PlayerFields {
   @ApiPropertyOptional({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique login name.' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Length(1, 64)
   @Matches(/^[A-Za-z0-9_.-]+$/, { message: 'username may hold only letters, digits, "_", "." and "-"' })
   username?: string;
 
   @ApiPropertyOptional({ maxLength: 128, description: 'Display name (trimmed).' })
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(128)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 2048 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2048)
   image?: string;
 
   @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(128)
   label?: string;
 
   @ApiPropertyOptional({ maxLength: 1024 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1024)
   tags?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_guest?: boolean;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_tester?: boolean;
 
   @ApiPropertyOptional({ description: 'A banned player gets 403 BANNED on every call.' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_ban?: boolean;
 }
@@ -74,7 +74,7 @@ export class EditPlayerBody {
 
 export class GuestLoginBody {
   @ApiPropertyOptional({ maxLength: 128, example: 'Ada' })
-  @IsOptional()
+  @Optional()
   @Trim()
   @IsString()
   @MaxLength(128)

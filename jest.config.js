@@ -1,0 +1,23 @@
+/**
+ * Three projects: unit specs next to the code, and the same e2e specs run twice, once on the embedded
+ * database and once on MySQL/MariaDB (TEST_DATABASE_URL), each spec file on a fresh database.
+ */
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' } }];
+const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleFileExtensions: ['ts', 'js', 'json'] };
+const e2eSpecs = ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/races/**/*.race-spec.ts'];
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e-embedded', testMatch: e2eSpecs, setupFiles: ['<rootDir>/test/support/env.embedded.ts'], testTimeout: 60000 },
+    {
+      ...common,
+      displayName: 'e2e-mysql',
+      testMatch: [...e2eSpecs, '<rootDir>/test/multiprocess/**/*.mp-spec.ts'],
+      setupFiles: ['<rootDir>/test/support/env.mysql.ts'],
+      globalSetup: '<rootDir>/test/support/mysql-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/mysql-global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};

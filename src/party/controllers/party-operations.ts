@@ -1,0 +1,113 @@
+import { applyDecorators, Type } from '@nestjs/common';
+import { ApiOperation, ApiParam } from '@nestjs/swagger';
+import { ErrorCode as E } from '../../common/errors/error-code';
+import { ApiErrors } from '../../common/openapi/api-errors';
+import { ApiAffected, ApiPage, ApiRow } from '../../common/openapi/envelopes';
+import { MemberView, MembershipView, PartyView } from '../party.views';
+import { Surface } from './surfaces';
+
+interface OperationDoc {
+  summary: string;
+  description: string;
+  response: { envelope: 'row' | 'page'; model: Type<unknown> } | { envelope: 'affected' };
+  errors: E[];
+  params?: ('partyId' | 'membershipId')[];
+}
+
+const MANAGERS = 'the owner, an admin, or the trusted server acting as itself';
+
+/** What each party operation does, documented once for both surfaces (SPEC §3). */
+export const PARTY_OPERATIONS = {
+  create: {
+    summary: 'Create a party',
+    description: 'The creator becomes the owner with an accepted membership. On the Trusted API without `player`, the party has no owner.',
+    response: { envelope: 'row', model: PartyView },
+    errors: [E.VALIDATION_FAILED, E.PAYLOAD_TOO_LARGE],
+  },
+  search: {
+    summary: 'List or search parties',
+    description: 'Newest first. `query` is a case-insensitive substring of the name or description.',
+    response: { envelope: 'page', model: PartyView },
+    errors: [E.VALIDATION_FAILED],
+  },
+  mine: {
+    summary: "The player's parties",
+    description: "Parties where the player's membership is accepted, newest first. Needs a player.",
+    response: { envelope: 'page', model: PartyView },
+    errors: [E.VALIDATION_FAILED, E.PLAYER_REQUIRED],
+  },
+  get: {
+    summary: 'Get a party',
+    description: 'Anyone authenticated.',
+    response: { envelope: 'row', model: PartyView },
+    errors: [E.VALIDATION_FAILED, E.PARTY_NOT_FOUND],
+    params: ['partyId'],
+  },
+  members: {
+    summary: 'List members',
+    description: 'Accepted members: the owner first, then by who joined first.',
+    response: { envelope: 'page', model: MemberView },
+    errors: [E.VALIDATION_FAILED, E.PARTY_NOT_FOUND],
+    params: ['partyId'],
+  },
+  waiting: {
+    summary: 'List the waiting list',
+    description: `Join requests, oldest first. For ${MANAGERS}.`,
+    response: { envelope: 'page', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PARTY_NOT_FOUND, E.PERMISSION_DENIED],
+    params: ['partyId'],
+  },
+  join: {
+    summary: 'Join a party',
+    description: 'Public party: accepted at once (409 PARTY_FULL when full). Private party: a waiting join request. Needs a player.',
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PLAYER_REQUIRED, E.INVALID_TEAM, E.INVALID_CHANNELS, E.PARTY_NOT_FOUND, E.ALREADY_MEMBER, E.PARTY_FULL],
+    params: ['partyId'],
+  },
+  edit: {
+    summary: 'Edit a party',
+    description:
+      `For ${MANAGERS}. Changes only the fields given; a field given replaces that field whole. ` +
+      '`owner` transfers ownership to an accepted member (owner or trusted server only). Removing a team or channel clears it from memberships.',
+    response: { envelope: 'row', model: PartyView },
+    errors: [E.VALIDATION_FAILED, E.INVALID_OWNER, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.CAPACITY_BELOW_MEMBERS, E.PAYLOAD_TOO_LARGE],
+    params: ['partyId'],
+  },
+  leave: {
+    summary: 'Leave a party (or withdraw a join request)',
+    description: 'An owner leaving hands ownership to the longest-standing admin, else member; with nobody left the party is deleted. Needs a player.',
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PLAYER_REQUIRED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId'],
+  },
+  accept: {
+    summary: 'Accept a join request',
+    description: `For ${MANAGERS}. Only a waiting membership of this party.`,
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND, E.PARTY_FULL],
+    params: ['partyId', 'membershipId'],
+  },
+  reject: {
+    summary: 'Reject a join request',
+    description: `For ${MANAGERS}. Only a waiting membership of this party; deletes it.`,
+    response: { envelope: 'affected' },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId', 'membershipId'],
+  },
+} satisfies Record<string, OperationDoc>;
+
+export type PartyOperationName = keyof typeof PARTY_OPERATIONS;
+
+const idParam = (name: string) => ApiParam({ name, schema: { type: 'integer', format: 'int32', minimum: 1 } });
+
+/** The OpenAPI description of one operation on one surface. */
+export function PartyOperation(surface: Surface, name: PartyOperationName): MethodDecorator {
+  const doc: OperationDoc = PARTY_OPERATIONS[name];
+  const response = doc.response.envelope === 'affected' ? ApiAffected() : doc.response.envelope === 'row' ? ApiRow(doc.response.model) : ApiPage(doc.response.model);
+  return applyDecorators(
+    ApiOperation({ operationId: `${surface.id}_${name}`, summary: doc.summary, description: doc.description }),
+    ...(doc.params ?? []).map(idParam),
+    response,
+    ApiErrors(...surface.authErrors, ...doc.errors),
+  );
+}

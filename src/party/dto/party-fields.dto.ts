@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsObject, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsNameList, Optional, IsStringMap, MaxUtf8Bytes, ParseJsonArray, RawValue, Trim } from '../../common/validation/validators';
+import { PARTY_LIMITS as L } from '../party.limits';
+
+const nameList = (what: string) =>
+  ApiPropertyOptional({
+    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', description: 'a JSON array in a string' }],
+    example: what === 'teams' ? ['red', 'blue'] : ['general'],
+    description: `Up to ${L.names.maxItems} unique ${what}, each 1..${L.names.maxLength} characters. An array, or a string holding a JSON array.`,
+  });
+
+/** The fields of a party a caller may set (SPEC §2, §4). */
+export class PartyFields {
+  @ApiProperty({ minLength: 1, maxLength: L.nameLength, example: 'Friday raid', description: 'Trimmed.' })
+  @Trim()
+  @IsString()
+  @Length(1, L.nameLength)
+  name: string;
+
+  @ApiPropertyOptional({ maxLength: L.descLength, example: 'Casual, all welcome' })
+  @Optional()
+  @IsString()
+  @MaxLength(L.descLength)
+  desc?: string;
+
+  @ApiPropertyOptional({ maxLength: L.imageLength })
+  @Optional()
+  @IsString()
+  @MaxLength(L.imageLength)
+  image?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: L.defaultMaxMemberCount, description: 'At most MAX_PARTY_SIZE (default 1,000).' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  max_member_count?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Private: joining creates a join request that the owner or an admin accepts.' })
+  @Optional()
+  @IsBoolean()
+  is_private?: boolean;
+
+  @nameList('teams')
+  @Optional()
+  @ParseJsonArray()
+  @IsNameList(L.names.maxItems, L.names.maxLength)
+  teams?: string[];
+
+  @nameList('channels')
+  @Optional()
+  @ParseJsonArray()
+  @IsNameList(L.names.maxItems, L.names.maxLength)
+  channels?: string[];
+
+  @ApiPropertyOptional({ default: '', description: 'Free-form string, at most 64 KiB in UTF-8.' })
+  @Optional()
+  @MaxUtf8Bytes(L.dataBytes)
+  data?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { mode: 'ranked' },
+    description: `String-to-string map: up to ${L.variables.maxKeys} keys of 1..${L.variables.maxKeyLength} characters, values up to ${L.variables.maxValueLength} characters.`,
+  })
+  @Optional()
+  @RawValue()
+  @IsStringMap(L.variables)
+  variables?: Record<string, string>;
+}
+
+export class CreatePartyBody {
+  @ApiProperty({ type: PartyFields })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PartyFields)
+  data: PartyFields;
+}
+
+/**
+ * Edit: every field optional; `id` must match the path, `owner` transfers ownership. (Not PartialType:
+ * it would mark inherited fields IsOptional, which lets null through to NOT NULL columns.)
+ */
+export class PartyEditFields extends OmitType(PartyFields, ['name'] as const) {
+  @ApiPropertyOptional({ minLength: 1, maxLength: L.nameLength, description: 'Trimmed.' })
+  @Optional()
+  @Trim()
+  @IsString()
+  @Length(1, L.nameLength)
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'If given, must equal the party id in the path.' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  id?: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'Transfer ownership to this accepted member (owner or trusted server only).' })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  owner?: number;
+}
+
+export class EditPartyBody {
+  @ApiProperty({ type: PartyEditFields })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PartyEditFields)
+  data: PartyEditFields;
+}
+
+export class JoinPartyBody {
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'red', description: "One of the party's teams." })
+  @IsOptional()
+  @IsString()
+  @Length(1, L.names.maxLength)
+  team?: string | null;
+
+  @ApiPropertyOptional({ type: [String], nullable: true, example: ['general'], description: "Each one of the party's channels." })
+  @IsOptional()
+  @ParseJsonArray()
+  @IsNameList(L.names.maxItems, L.names.maxLength)
+  channels?: string[] | null;
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { Caller } from '../common/caller/caller';
+import { Page, PageQuery, SearchQuery } from '../common/validation/pagination';
+import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { Party } from './entities/party.entity';
+import { assertCanManage, requirePlayer } from './party.access';
+import { partyNotFound, standingOf } from './party.store';
+import { Player } from '../players/entities/player.entity';
+
+/** Reads: single statements, no locks. */
+@Injectable()
+export class PartyQueries {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async get(partyId: number): Promise<Party> {
+    const party = await this.dataSource.manager.findOneBy(Party, { id: partyId });
+    if (!party) throw partyNotFound(partyId);
+    return party;
+  }
+
+  /** Newest first; `query` is a case-insensitive substring of the name or description. */
+  search({ query, skip, limit }: SearchQuery): Promise<Page<Party>> {
+    return this.page(this.matching(query), skip, limit);
+  }
+
+  /** Parties where the player's membership is accepted. */
+  mine(caller: Caller, { query, skip, limit }: SearchQuery): Promise<Page<Party>> {
+    const playerId = requirePlayer(caller);
+    const parties = this.matching(query).innerJoin(
+      Membership,
+      'mine',
+      'mine.party_id = party.id AND mine.player_id = :playerId AND mine.status = :accepted',
+      { playerId, accepted: MembershipStatus.ACCEPTED },
+    );
+    return this.page(parties, skip, limit);
+  }
+
+  /** Accepted members: the owner first, then by who joined first. */
+  async members(partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership & { player: Player }>> {
+    await this.get(partyId);
+    const [list, totalCount] = await this.dataSource.manager
+      .createQueryBuilder(Membership, 'm')
+      .innerJoinAndSelect('m.player', 'player')
+      .where('m.party_id = :partyId AND m.status = :accepted', { partyId, accepted: MembershipStatus.ACCEPTED })
+      .orderBy('CASE WHEN m.role = :owner THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .setParameter('owner', MemberRole.OWNER)
+      .offset(skip)
+      .limit(limit)
+      .getManyAndCount();
+    return { list: list as (Membership & { player: Player })[], totalCount };
+  }
+
+  /** Join requests, oldest first: for the owner, admins and the trusted server. */
+  async waiting(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership>> {
+    await this.get(partyId);
+    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
+    const [list, totalCount] = await this.dataSource.manager.findAndCount(Membership, {
+      where: { partyId, status: MembershipStatus.WAITING },
+      order: { id: 'ASC' },
+      skip,
+      take: limit,
+    });
+    return { list, totalCount };
+  }
+
+  private matching(query: string): SelectQueryBuilder<Party> {
+    const parties = this.dataSource.manager.createQueryBuilder(Party, 'party');
+    if (query) {
+      parties.where("(LOWER(party.name) LIKE :pattern ESCAPE '!' OR LOWER(party.description) LIKE :pattern ESCAPE '!')", {
+        pattern: `%${escapeLike(query.toLowerCase())}%`,
+      });
+    }
+    return parties;
+  }
+
+  private async page(parties: SelectQueryBuilder<Party>, skip: number, limit: number): Promise<Page<Party>> {
+    const [list, totalCount] = await parties.orderBy('party.id', 'DESC').offset(skip).limit(limit).getManyAndCount();
+    return { list, totalCount };
+  }
+}
+
+/** `%`, `_` (and the escape character itself) match only themselves; `\` is an ordinary character with ESCAPE '!'. */
+export function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (character) => `!${character}`);
+}

@@ -1,0 +1,72 @@
+import { EntityManager } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { Caller } from '../common/caller/caller';
+import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { Party } from './entities/party.entity';
+import { Standing } from './party.access';
+
+/*
+ * The SQL every party write is built from. Writers lock the party row first (SELECT … FOR UPDATE),
+ * so all changes to one party and its memberships happen one at a time, in every process sharing the
+ * database; the capacity check is also written into the UPDATE itself.
+ */
+
+export async function lockParty(manager: EntityManager, partyId: number, rowLocks: boolean): Promise<Party> {
+  const query = manager.createQueryBuilder(Party, 'party').where('party.id = :partyId', { partyId });
+  if (rowLocks) query.setLock('pessimistic_write');
+  const party = await query.getOne();
+  if (!party) throw partyNotFound(partyId);
+  return party;
+}
+
+export function partyNotFound(partyId: number): DomainError {
+  return new DomainError(ErrorCode.PARTY_NOT_FOUND, `party ${partyId} does not exist`);
+}
+
+export async function standingOf(manager: EntityManager, caller: Caller, partyId: number): Promise<Standing> {
+  if (caller.kind === 'server') return caller;
+  const membership = await manager.findOneBy(Membership, { partyId, playerId: caller.playerId });
+  return { kind: 'player', playerId: caller.playerId, membership };
+}
+
+/** Takes one seat if one is free; false when the party is full. */
+export async function takeSeat(manager: EntityManager, partyId: number): Promise<boolean> {
+  const result = await manager
+    .createQueryBuilder()
+    .update(Party)
+    .set({ memberCount: () => 'member_count + 1' })
+    .where('id = :partyId AND member_count < max_member_count', { partyId })
+    .execute();
+  return result.affected === 1;
+}
+
+export async function freeSeat(manager: EntityManager, partyId: number): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .update(Party)
+    .set({ memberCount: () => 'member_count - 1' })
+    .where('id = :partyId AND member_count > 0', { partyId })
+    .execute();
+}
+
+/** The next owner: the longest-standing admin, else the longest-standing accepted member (ids grow with time). */
+export async function findSuccessor(manager: EntityManager, partyId: number): Promise<Membership | null> {
+  return manager
+    .createQueryBuilder(Membership, 'm')
+    .where('m.party_id = :partyId AND m.status = :accepted AND m.role <> :owner', { partyId, accepted: MembershipStatus.ACCEPTED, owner: MemberRole.OWNER })
+    .orderBy('CASE WHEN m.role = :admin THEN 0 ELSE 1 END', 'ASC')
+    .addOrderBy('m.id', 'ASC')
+    .setParameter('admin', MemberRole.ADMIN)
+    .getOne();
+}
+
+/** Makes an accepted member the owner; the previous owner (if any) becomes a plain member. */
+export async function transferOwnership(manager: EntityManager, party: Party, to: Membership): Promise<void> {
+  if (party.ownerId !== null) {
+    await manager.update(Membership, { partyId: party.id, playerId: party.ownerId }, { role: MemberRole.MEMBER });
+  }
+  await manager.update(Membership, { id: to.id }, { role: MemberRole.OWNER });
+  to.role = MemberRole.OWNER;
+  party.ownerId = to.playerId;
+}

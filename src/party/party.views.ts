@@ -1,0 +1,119 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { isoOrNull } from '../players/player.view';
+import { Player } from '../players/entities/player.entity';
+import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { Party } from './entities/party.entity';
+
+/*
+ * Response shapes (SPEC §2). Entities never go over the wire; the seeds' quirks live here:
+ * teams and channels leave as strings holding a JSON array.
+ */
+
+const stringMap = { type: 'object', additionalProperties: { type: 'string' }, example: { mode: 'ranked' } } as const;
+const jsonArrayString = (example: string[]) => ({ type: String, description: 'A JSON array in a string', example: JSON.stringify(example) });
+
+export class PartyView {
+  @ApiProperty({ example: 1 }) id: number;
+  @ApiProperty({ example: 'Friday raid' }) name: string;
+  @ApiProperty({ example: '' }) desc: string;
+  @ApiProperty({ example: '' }) image: string;
+  @ApiProperty({ example: 5 }) max_member_count: number;
+  @ApiProperty() is_private: boolean;
+  @ApiProperty(jsonArrayString(['red', 'blue'])) teams: string;
+  @ApiProperty(jsonArrayString(['general'])) channels: string;
+  @ApiProperty({ example: '' }) data: string;
+  @ApiProperty(stringMap) variables: Record<string, string>;
+  @ApiProperty({ type: Number, nullable: true, example: 1, description: 'Owning player id; null for a party the trusted server created for nobody.' })
+  owner: number | null;
+  @ApiProperty({ example: 1, description: 'Accepted members, the owner included.' }) member_count: number;
+  @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
+}
+
+export class MembershipView {
+  @ApiProperty({ example: 7 }) id: number;
+  @ApiProperty({ example: 1 }) party: number;
+  @ApiProperty({ example: 3 }) player: number;
+  @ApiProperty({ enum: [1, 2, 3], description: '1 owner, 2 admin, 3 member' }) role: MemberRole;
+  @ApiProperty({ enum: [0, 1], description: '0 waiting (a join request), 1 accepted' }) status: MembershipStatus;
+  @ApiProperty({ example: '' }) data: string;
+  @ApiProperty(stringMap) variables: Record<string, string>;
+  @ApiProperty(jsonArrayString(['general'])) channels: string;
+  @ApiProperty({ type: String, nullable: true, example: 'red' }) team: string | null;
+}
+
+export class MemberView {
+  @ApiProperty({ example: 3, description: "The player's id" }) id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() image: string;
+  @ApiProperty({ type: String, nullable: true }) username: string | null;
+  @ApiProperty() label: string;
+  @ApiProperty() tags: string;
+  @ApiProperty() is_ban: boolean;
+  @ApiProperty() is_tester: boolean;
+  @ApiProperty() is_guest: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_login: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_login: string | null;
+  @ApiProperty({ enum: [1, 2, 3] }) role: MemberRole;
+  @ApiProperty({ enum: [0, 1] }) status: MembershipStatus;
+  @ApiProperty() data: string;
+  @ApiProperty(stringMap) variables: Record<string, string>;
+  @ApiProperty(jsonArrayString(['general'])) channels: string;
+  @ApiProperty({ type: String, nullable: true }) team: string | null;
+  @ApiProperty({ example: 7, description: 'The membership id' }) membership: number;
+}
+
+export function toPartyView(party: Party): PartyView {
+  return {
+    id: party.id,
+    name: party.name,
+    desc: party.description,
+    image: party.image,
+    max_member_count: party.maxMemberCount,
+    is_private: party.isPrivate,
+    teams: JSON.stringify(party.teams),
+    channels: JSON.stringify(party.channels),
+    data: party.data,
+    variables: party.variables,
+    owner: party.ownerId,
+    member_count: party.memberCount,
+    created_at: party.createdAt.toISOString(),
+  };
+}
+
+export function toMembershipView(membership: Membership): MembershipView {
+  return {
+    id: membership.id,
+    party: membership.partyId,
+    player: membership.playerId,
+    role: membership.role,
+    status: membership.status,
+    data: membership.data,
+    variables: membership.variables,
+    channels: JSON.stringify(membership.channels),
+    team: membership.team,
+  };
+}
+
+export function toMemberView(membership: Membership & { player: Player }): MemberView {
+  const { player } = membership;
+  return {
+    id: player.id,
+    name: player.name,
+    image: player.image,
+    username: player.username,
+    label: player.label,
+    tags: player.tags,
+    is_ban: player.isBan,
+    is_tester: player.isTester,
+    is_guest: player.isGuest,
+    first_login: isoOrNull(player.firstLogin),
+    last_login: isoOrNull(player.lastLogin),
+    role: membership.role,
+    status: membership.status,
+    data: membership.data,
+    variables: membership.variables,
+    channels: JSON.stringify(membership.channels),
+    team: membership.team,
+    membership: membership.id,
+  };
+}

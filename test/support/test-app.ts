@@ -1,0 +1,53 @@
+import { INestApplication } from '@nestjs/common';
+import { rmSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { createApp } from '../../src/app.factory';
+import { loadConfig } from '../../src/config/app-config';
+import { databaseNameOf, withAdmin } from './mysql-admin';
+import { TEST_SERVER_KEY } from './test-env';
+
+export const onMysql = () => process.env.TEST_DATABASE_KIND === 'mysql';
+
+/** `describe` for suites that need the database this project runs on; skipped when MySQL was found unreachable outside CI. */
+export const describeApi: jest.Describe = (process.env.TEST_MYSQL_UNAVAILABLE === '1' && onMysql() ? describe.skip : describe) as jest.Describe;
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  serverKey: string;
+  close(): Promise<void>;
+}
+
+/** Prepares this spec's fresh database (created here, dropped by dropTestDatabase). */
+export async function createTestDatabase(): Promise<void> {
+  if (!onMysql()) return;
+  const name = databaseNameOf(process.env.DATABASE_URL!);
+  await withAdmin((connection) => connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`));
+}
+
+export async function dropTestDatabase(): Promise<void> {
+  if (onMysql()) {
+    const name = databaseNameOf(process.env.DATABASE_URL!);
+    await withAdmin((connection) => connection.query(`DROP DATABASE IF EXISTS \`${name}\``));
+  } else {
+    rmSync(process.env.EMBEDDED_DATABASE_FILE!, { force: true });
+  }
+}
+
+/**
+ * Starts the real application, as main.ts builds it, on this spec's database and an ephemeral port.
+ * `env` overrides environment variables for this app only (e.g. AUTH_GUEST_ENABLED=false).
+ */
+export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  await createTestDatabase();
+  const config = loadConfig({ ...process.env, ...env });
+  const app = await createApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    serverKey: config.serverKey.key ?? TEST_SERVER_KEY,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+/** The server key every test app starts with. */
+export const TEST_SERVER_KEY = 'test-server-key-0123456789abcdef-0123456789';
+export const DEFAULT_TEST_DATABASE_URL = 'mariadb://root@127.0.0.1:3306/test';
+/** Every database a run creates starts with this, so teardown can find what a crashed spec left. */
+export const TEST_DATABASE_PREFIX = 'party_test_';
+
+export function testDatabaseUrl(): string {
+  return process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+}
+
+export function uniqueSuffix(): string {
+  return `${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+export function baseTestEnv(): void {
+  process.env.NODE_ENV = 'test';
+  process.env.SERVER_KEY = TEST_SERVER_KEY;
+}
