@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { Session } from '../../src/players/entities/session.entity';
 import { Api, expectStatus, TestPlayer } from '../support/api';
+import { countRows } from '../support/db';
 import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
 
 describeApi('foundation: identities, errors, health and docs', () => {
@@ -228,8 +229,3 @@ describeApi('foundation: identities, errors, health and docs', () => {
     });
   });
 });
-
-async function countRows(app: TestApp, table: string): Promise<number> {
-  const [{ n }] = await app.app.get(DataSource).query(`SELECT COUNT(*) AS n FROM ${table}`);
-  return Number(n);
-}
