@@ -3,12 +3,13 @@ import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
 import { Membership } from '../party/entities/membership.entity';
+import { PartyBan } from '../party/entities/party-ban.entity';
 import { Party } from '../party/entities/party.entity';
 import { Player } from '../players/entities/player.entity';
 import { Session } from '../players/entities/session.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Player, Session, Party, Membership];
+export const ENTITIES = [Player, Session, Party, Membership, PartyBan];
 
 /** The one place that turns configuration into TypeORM options; the app and the CLI (ormconfig.ts) both use it. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -4,6 +4,7 @@ import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Caller } from '../common/caller/caller';
 import { Page, PageQuery, SearchQuery } from '../common/validation/pagination';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { assertCanManage, requirePlayer } from './party.access';
 import { partyNotFound, standingOf } from './party.store';
@@ -60,6 +61,19 @@ export class PartyQueries {
     const [list, totalCount] = await this.dataSource.manager.findAndCount(Membership, {
       where: { partyId, status: MembershipStatus.WAITING },
       order: { id: 'ASC' },
+      skip,
+      take: limit,
+    });
+    return { list, totalCount };
+  }
+
+  /** Players banned from the party, oldest ban first: for the owner, admins and the trusted server. */
+  async bans(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<PartyBan>> {
+    await this.get(partyId);
+    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
+    const [list, totalCount] = await this.dataSource.manager.findAndCount(PartyBan, {
+      where: { partyId },
+      order: { createdAt: 'ASC', playerId: 'ASC' },
       skip,
       take: limit,
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../common/errors/domain-error';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
-import { assertCanManage, assertCanTransferOwnership, requirePlayer, Standing } from './party.access';
+import { assertCanEditMemberData, assertCanManage, assertCanRemove, assertOwnerOrServer, requirePlayer, Standing } from './party.access';
 import { escapeLike } from './party-queries.service';
 
 const player = (role: MemberRole | null, status = MembershipStatus.ACCEPTED): Standing => ({
@@ -29,7 +29,29 @@ describe('party access rules', () => {
     ['an outsider', player(null), 'PERMISSION_DENIED', 'PERMISSION_DENIED'],
   ])('%s: manage → %s, transfer → %s', (_, standing, manage, transfer) => {
     expect(codeOf(() => assertCanManage(standing))).toBe(manage);
-    expect(codeOf(() => assertCanTransferOwnership(standing))).toBe(transfer);
+    expect(codeOf(() => assertOwnerOrServer(standing, 'transfer ownership'))).toBe(transfer);
+  });
+
+  const target = (role: MemberRole, status = MembershipStatus.ACCEPTED) => ({ role, status }) as Membership;
+  it.each([
+    ['server removes the owner', { kind: 'server' } as Standing, 9, target(MemberRole.OWNER), null],
+    ['owner removes an admin', player(MemberRole.OWNER), 9, target(MemberRole.ADMIN), null],
+    ['owner removes themselves', player(MemberRole.OWNER), 1, target(MemberRole.OWNER), 'PERMISSION_DENIED'],
+    ['admin removes a member', player(MemberRole.ADMIN), 9, target(MemberRole.MEMBER), null],
+    ['admin removes a waiting requester', player(MemberRole.ADMIN), 9, target(MemberRole.MEMBER, MembershipStatus.WAITING), null],
+    ['admin bans an outsider', player(MemberRole.ADMIN), 9, null, null],
+    ['admin removes an admin', player(MemberRole.ADMIN), 9, target(MemberRole.ADMIN), 'PERMISSION_DENIED'],
+    ['admin removes the owner', player(MemberRole.ADMIN), 9, target(MemberRole.OWNER), 'PERMISSION_DENIED'],
+    ['member removes a member', player(MemberRole.MEMBER), 9, target(MemberRole.MEMBER), 'PERMISSION_DENIED'],
+    ['outsider removes a member', player(null), 9, target(MemberRole.MEMBER), 'PERMISSION_DENIED'],
+  ] as const)('%s → %s', (_, standing, targetPlayerId, membership, code) => {
+    expect(codeOf(() => assertCanRemove(standing, targetPlayerId, membership))).toBe(code);
+  });
+
+  it('lets only the member (or the server) edit their membership data', () => {
+    expect(codeOf(() => assertCanEditMemberData(player(MemberRole.MEMBER), 1))).toBeNull();
+    expect(codeOf(() => assertCanEditMemberData({ kind: 'server' }, 1))).toBeNull();
+    expect(codeOf(() => assertCanEditMemberData(player(MemberRole.OWNER), 2))).toBe('PERMISSION_DENIED');
   });
 
   it('requires a player for player-only operations', () => {

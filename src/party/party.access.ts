@@ -32,8 +32,26 @@ export function assertCanManage(standing: Standing): void {
   }
 }
 
-/** Transfer ownership: the owner or the trusted server. */
-export function assertCanTransferOwnership(standing: Standing): void {
+/** Transfer ownership, promote or demote, disband: the owner or the trusted server. */
+export function assertOwnerOrServer(standing: Standing, action: string): void {
   if (standing.kind === 'server' || acceptedRole(standing) === MemberRole.OWNER) return;
-  throw new DomainError(ErrorCode.PERMISSION_DENIED, 'only the owner may transfer ownership');
+  throw new DomainError(ErrorCode.PERMISSION_DENIED, `only the owner may ${action}`);
+}
+
+/**
+ * Kick or ban `target` (their membership, or null for a player outside the party): the trusted
+ * server anyone; the owner anyone but themselves; an admin plain members and outsiders only.
+ */
+export function assertCanRemove(standing: Standing, targetPlayerId: number, target: Membership | null): void {
+  if (standing.kind === 'server') return;
+  assertCanManage(standing);
+  if (standing.playerId === targetPlayerId) throw new DomainError(ErrorCode.PERMISSION_DENIED, 'you cannot remove yourself; leave the party instead');
+  if (acceptedRole(standing) === MemberRole.OWNER || target === null || target.role === MemberRole.MEMBER) return;
+  throw new DomainError(ErrorCode.PERMISSION_DENIED, 'an admin may remove only plain members');
+}
+
+/** A membership's own data and variables: the member, or the trusted server acting as itself. */
+export function assertCanEditMemberData(standing: Standing, targetPlayerId: number): void {
+  if (standing.kind === 'server' || standing.playerId === targetPlayerId) return;
+  throw new DomainError(ErrorCode.PERMISSION_DENIED, "only the member may change their membership's data and variables");
 }

@@ -4,12 +4,14 @@ import { PlayersModule } from '../players/players.module';
 import { PartyTrustedController, PartyWebController } from './controllers/party.controller';
 import { Membership } from './entities/membership.entity';
 import { Party } from './entities/party.entity';
+import { PartyBan } from './entities/party-ban.entity';
+import { PartyModerationService } from './party-moderation.service';
 import { PartyQueries } from './party-queries.service';
 import { PartyService } from './party.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Party, Membership]), PlayersModule],
+  imports: [TypeOrmModule.forFeature([Party, Membership, PartyBan]), PlayersModule],
   controllers: [PartyWebController, PartyTrustedController],
-  providers: [PartyService, PartyQueries],
+  providers: [PartyService, PartyQueries, PartyModerationService],
 })
 export class PartyModule {}

@@ -9,10 +9,11 @@ import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import { JoinPartyBody, PartyEditFields, PartyFields } from './dto/party-fields.dto';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
-import { assertCanManage, assertCanTransferOwnership, requirePlayer } from './party.access';
+import { assertCanManage, assertOwnerOrServer, requirePlayer } from './party.access';
 import { PARTY_LIMITS } from './party.limits';
-import { findSuccessor, freeSeat, lockParty, standingOf, takeSeat, transferOwnership } from './party.store';
+import { lockParty, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
 
 /** Every change to parties and memberships (SPEC §3). Each runs in one transaction holding the party's row lock. */
 @Injectable()
@@ -55,6 +56,9 @@ export class PartyService {
     return this.transactions.run(async (manager) => {
       const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
       assertTeamAndChannels(party, body);
+      if (await manager.existsBy(PartyBan, { partyId, playerId })) {
+        throw new DomainError(ErrorCode.PERMISSION_DENIED, `player ${playerId} is banned from party ${partyId}`);
+      }
       if (await manager.existsBy(Membership, { partyId, playerId })) throw alreadyMember(playerId, partyId);
       if (!party.isPrivate && !(await takeSeat(manager, partyId))) throw partyFull(party);
       const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
@@ -73,7 +77,7 @@ export class PartyService {
       assertCanManage(standing);
 
       if (fields.owner !== undefined && fields.owner !== party.ownerId) {
-        assertCanTransferOwnership(standing);
+        assertOwnerOrServer(standing, 'transfer ownership');
         const heir = await manager.findOneBy(Membership, { partyId, playerId: fields.owner, status: MembershipStatus.ACCEPTED });
         if (!heir) throw new DomainError(ErrorCode.INVALID_OWNER, `player ${fields.owner} is not an accepted member of party ${partyId}`);
         await transferOwnership(manager, party, heir);
@@ -115,19 +119,7 @@ export class PartyService {
       const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
       const membership = await manager.findOneBy(Membership, { partyId, playerId });
       if (!membership) throw new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not in party ${partyId}`);
-      await manager.delete(Membership, { id: membership.id });
-      if (membership.status === MembershipStatus.ACCEPTED) await freeSeat(manager, partyId);
-      if (membership.role === MemberRole.OWNER) {
-        const heir = await findSuccessor(manager, partyId);
-        if (heir) {
-          party.ownerId = null; // the leaving owner's membership is already gone
-          await transferOwnership(manager, party, heir);
-          await manager.update(Party, { id: partyId }, { ownerId: party.ownerId });
-        } else {
-          await manager.delete(Membership, { partyId });
-          await manager.delete(Party, { id: partyId });
-        }
-      }
+      await removeMembership(manager, party, membership);
       return membership;
     });
   }

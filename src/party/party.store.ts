@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { Caller } from '../common/caller/caller';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { Standing } from './party.access';
 
@@ -69,4 +70,30 @@ export async function transferOwnership(manager: EntityManager, party: Party, to
   await manager.update(Membership, { id: to.id }, { role: MemberRole.OWNER });
   to.role = MemberRole.OWNER;
   party.ownerId = to.playerId;
+}
+
+/**
+ * Removes a membership with everything that follows from it: a seat freed if it was accepted; if it
+ * was the owner's, ownership handed to the successor, or the party deleted (with its waiting list and
+ * bans) when no accepted member is left. Returns false when the party was deleted.
+ */
+export async function removeMembership(manager: EntityManager, party: Party, membership: Membership): Promise<boolean> {
+  await manager.delete(Membership, { id: membership.id });
+  if (membership.status === MembershipStatus.ACCEPTED) await freeSeat(manager, party.id);
+  if (membership.role !== MemberRole.OWNER) return true;
+  const heir = await findSuccessor(manager, party.id);
+  if (!heir) {
+    await deleteParty(manager, party.id);
+    return false;
+  }
+  party.ownerId = null; // the old owner's membership is already gone
+  await transferOwnership(manager, party, heir);
+  await manager.update(Party, { id: party.id }, { ownerId: party.ownerId });
+  return true;
+}
+
+export async function deleteParty(manager: EntityManager, partyId: number): Promise<void> {
+  await manager.delete(PartyBan, { partyId });
+  await manager.delete(Membership, { partyId });
+  await manager.delete(Party, { id: partyId });
 }

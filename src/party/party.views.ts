@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { isoOrNull } from '../players/player.view';
 import { Player } from '../players/entities/player.entity';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 
 /*
@@ -116,4 +117,15 @@ export function toMemberView(membership: Membership & { player: Player }): Membe
     team: membership.team,
     membership: membership.id,
   };
+}
+
+export class BanView {
+  @ApiProperty({ example: 1 }) party: number;
+  @ApiProperty({ example: 3 }) player: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Who banned: a player id, or null for the trusted server' }) banned_by: number | null;
+  @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
+}
+
+export function toBanView(ban: PartyBan): BanView {
+  return { party: ban.partyId, player: ban.playerId, banned_by: ban.bannedBy, created_at: ban.createdAt.toISOString() };
 }

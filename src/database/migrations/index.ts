@@ -1,4 +1,5 @@
 import { InitialSchema1763776800000 } from './1763776800000-initial-schema';
+import { PartyBans1763863200000 } from './1763863200000-party-bans';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1763776800000];
+export const MIGRATIONS = [InitialSchema1763776800000, PartyBans1763863200000];

@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ErrorCode as E } from '../../common/errors/error-code';
 import { ApiErrors } from '../../common/openapi/api-errors';
 import { ApiAffected, ApiPage, ApiRow } from '../../common/openapi/envelopes';
-import { MemberView, MembershipView, PartyView } from '../party.views';
+import { BanView, MemberView, MembershipView, PartyView } from '../party.views';
 import { Surface } from './surfaces';
 
 interface OperationDoc {
@@ -11,10 +11,11 @@ interface OperationDoc {
   description: string;
   response: { envelope: 'row' | 'page'; model: Type<unknown> } | { envelope: 'affected' };
   errors: E[];
-  params?: ('partyId' | 'membershipId')[];
+  params?: ('partyId' | 'membershipId' | 'playerId')[];
 }
 
 const MANAGERS = 'the owner, an admin, or the trusted server acting as itself';
+const OWNER = 'the owner, or the trusted server acting as itself';
 
 /** What each party operation does, documented once for both surfaces (SPEC §3). */
 export const PARTY_OPERATIONS = {
@@ -93,6 +94,65 @@ export const PARTY_OPERATIONS = {
     response: { envelope: 'affected' },
     errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
     params: ['partyId', 'membershipId'],
+  },
+  setMyData: {
+    summary: "Set my membership's data and variables",
+    description: 'The calling player sets `data` and/or `variables` of their own membership (accepted or waiting). Same limits as a party. Needs a player.',
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PLAYER_REQUIRED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId'],
+  },
+  setMemberData: {
+    summary: "Set a membership's data and variables",
+    description: "Only the member themselves, or the trusted server acting as itself, may change a membership's data and variables.",
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId', 'playerId'],
+  },
+  setRole: {
+    summary: 'Promote or demote a member',
+    description: `For ${OWNER}: \`role\` 2 makes an accepted member an admin, 3 makes an admin a member. The owner's role changes only by transfer.`,
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId', 'playerId'],
+  },
+  kick: {
+    summary: 'Remove a member',
+    description:
+      'The owner removes any member but themselves; an admin removes plain members only; the trusted server anyone (removing the owner hands ownership over, as leaving does). Returns the removed membership.',
+    response: { envelope: 'row', model: MembershipView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
+    params: ['partyId', 'playerId'],
+  },
+  bans: {
+    summary: 'List bans',
+    description: `Players banned from the party, oldest first. For ${MANAGERS}.`,
+    response: { envelope: 'page', model: BanView },
+    errors: [E.VALIDATION_FAILED, E.PARTY_NOT_FOUND, E.PERMISSION_DENIED],
+    params: ['partyId'],
+  },
+  ban: {
+    summary: 'Ban a player from the party',
+    description:
+      `For ${MANAGERS}; admins cannot ban admins or the owner, and nobody bans themselves. The player's membership or join request is removed, ` +
+      'and they cannot join or request again until unbanned (403 PERMISSION_DENIED). Banning twice keeps the first ban.',
+    response: { envelope: 'row', model: BanView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.PLAYER_NOT_FOUND],
+    params: ['partyId', 'playerId'],
+  },
+  unban: {
+    summary: 'Lift a ban',
+    description: `For ${MANAGERS}.`,
+    response: { envelope: 'affected' },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.BAN_NOT_FOUND],
+    params: ['partyId', 'playerId'],
+  },
+  disband: {
+    summary: 'Disband a party',
+    description: `For ${OWNER}. Deletes the party with all its memberships, join requests and bans; returns the party as it was.`,
+    response: { envelope: 'row', model: PartyView },
+    errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND],
+    params: ['partyId'],
   },
 } satisfies Record<string, OperationDoc>;
 

@@ -3,10 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { Caller, CurrentCaller } from '../../common/caller/caller';
 import { Page, PageQuery, SearchQuery } from '../../common/validation/pagination';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
+import { MemberDataBody, SetRoleBody } from '../dto/moderation.dto';
 import { CreatePartyBody, EditPartyBody, JoinPartyBody } from '../dto/party-fields.dto';
+import { requirePlayer } from '../party.access';
+import { PartyModerationService } from '../party-moderation.service';
 import { PartyQueries } from '../party-queries.service';
 import { PartyService } from '../party.service';
-import { MemberView, MembershipView, PartyView, toMemberView, toMembershipView, toPartyView } from '../party.views';
+import { BanView, MemberView, MembershipView, PartyView, toBanView, toMemberView, toMembershipView, toPartyView } from '../party.views';
 import { PartyOperation } from './party-operations';
 import { Surface, TRUSTED_SURFACE, WEB_SURFACE } from './surfaces';
 
@@ -19,6 +22,7 @@ const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: 
 function partyController(surface: Surface): Type<unknown> {
   const PartyId = () => Param('partyId', IdParamPipe);
   const MembershipId = () => Param('membershipId', IdParamPipe);
+  const PlayerId = () => Param('playerId', IdParamPipe);
 
   @ApiTags(surface.tag)
   @surface.auth()
@@ -27,6 +31,7 @@ function partyController(surface: Surface): Type<unknown> {
     constructor(
       readonly parties: PartyService,
       readonly queries: PartyQueries,
+      readonly moderation: PartyModerationService,
     ) {}
 
     @Post()
@@ -95,6 +100,60 @@ function partyController(surface: Surface): Type<unknown> {
     @PartyOperation(surface, 'reject')
     async reject(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<{ affected: number }> {
       return { affected: await this.parties.reject(caller, partyId, membershipId) };
+    }
+
+    @Put(':partyId/members/me')
+    @PartyOperation(surface, 'setMyData')
+    async setMyData(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: MemberDataBody): Promise<{ row: MembershipView }> {
+      return { row: toMembershipView(await this.moderation.setMemberData(caller, partyId, requirePlayer(caller), body)) };
+    }
+
+    @Put(':partyId/members/:playerId')
+    @PartyOperation(surface, 'setMemberData')
+    async setMemberData(
+      @CurrentCaller() caller: Caller,
+      @PartyId() partyId: number,
+      @PlayerId() playerId: number,
+      @Body() body: MemberDataBody,
+    ): Promise<{ row: MembershipView }> {
+      return { row: toMembershipView(await this.moderation.setMemberData(caller, partyId, playerId, body)) };
+    }
+
+    @Put(':partyId/members/:playerId/role')
+    @PartyOperation(surface, 'setRole')
+    async setRole(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number, @Body() body: SetRoleBody): Promise<{ row: MembershipView }> {
+      return { row: toMembershipView(await this.moderation.setRole(caller, partyId, playerId, body.role)) };
+    }
+
+    @Delete(':partyId/members/:playerId')
+    @PartyOperation(surface, 'kick')
+    async kick(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: MembershipView }> {
+      return { row: toMembershipView(await this.moderation.kick(caller, partyId, playerId)) };
+    }
+
+    @Get(':partyId/bans')
+    @PartyOperation(surface, 'bans')
+    async bans(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<BanView>> {
+      return pageOf(await this.queries.bans(caller, partyId, page), toBanView);
+    }
+
+    @Put(':partyId/bans/:playerId')
+    @PartyOperation(surface, 'ban')
+    async ban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: BanView }> {
+      return { row: toBanView(await this.moderation.ban(caller, partyId, playerId)) };
+    }
+
+    @Delete(':partyId/bans/:playerId')
+    @PartyOperation(surface, 'unban')
+    async unban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ affected: number }> {
+      return { affected: await this.moderation.unban(caller, partyId, playerId) };
+    }
+
+    @Post(':partyId/disband')
+    @HttpCode(200)
+    @PartyOperation(surface, 'disband')
+    async disband(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<{ row: PartyView }> {
+      return { row: toPartyView(await this.moderation.disband(caller, partyId)) };
     }
   }
 
