@@ -13,7 +13,12 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e-mysql',
-      testMatch: [...e2eSpecs, '<rootDir>/test/multiprocess/**/*.mp-spec.ts'],
+      testMatch: [
+        ...e2eSpecs,
+        '<rootDir>/test/multiprocess/**/*.mp-spec.ts',
+        '<rootDir>/test/load/**/*.load-spec.ts',
+        '<rootDir>/test/faults/**/*.fault-spec.ts',
+      ],
       setupFiles: ['<rootDir>/test/support/env.mysql.ts'],
       globalSetup: '<rootDir>/test/support/mysql-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/mysql-global-teardown.ts',
