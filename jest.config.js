@@ -7,9 +7,10 @@ const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, modul
 const e2eSpecs = ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/races/**/*.race-spec.ts'];
 
 module.exports = {
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e-embedded', testMatch: e2eSpecs, setupFiles: ['<rootDir>/test/support/env.embedded.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e-embedded', testMatch: e2eSpecs, setupFiles: ['<rootDir>/test/support/env.embedded.ts'] },
     {
       ...common,
       displayName: 'e2e-mysql',
@@ -22,7 +23,6 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/env.mysql.ts'],
       globalSetup: '<rootDir>/test/support/mysql-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/mysql-global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { sendError } from './common/errors/all-exceptions.filter';
 import { rejectPrototypeKeys } from './common/http/reject-prototype-keys';
+import { requestDeadline } from './common/http/request-deadline';
 import { setupOpenApi } from './common/openapi/openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -22,6 +23,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.disable('x-powered-by');
+  app.use(requestDeadline(config.requestTimeoutMs));
   app.use(helmet());
   app.use(express.json({ limit: MAX_BODY_BYTES }));
   app.use(rejectPrototypeKeys);

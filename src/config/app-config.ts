@@ -9,9 +9,21 @@ export type DatabaseConfig =
       username: string;
       password: string;
       database: string;
-      poolSize: number;
+      pool: DatabasePoolConfig;
     }
   | { kind: 'embedded'; file: string };
+
+/**
+ * Bounds on waiting for MySQL, so that a stopped or frozen database turns into a quick 503 instead of
+ * requests piling up: a connection must be had within acquireTimeoutMs (connecting included), a
+ * statement must answer within queryTimeoutMs, and at most queueLimit requests wait for a connection.
+ */
+export interface DatabasePoolConfig {
+  size: number;
+  queueLimit: number;
+  acquireTimeoutMs: number;
+  queryTimeoutMs: number;
+}
 
 export interface ServerKeyConfig {
   /** null: no key configured, so every Trusted API call is refused. */
@@ -22,6 +34,8 @@ export interface ServerKeyConfig {
 
 export interface AppConfig {
   port: number;
+  /** A request not done by then is answered 503 SERVICE_UNAVAILABLE. */
+  requestTimeoutMs: number;
   environment: string;
   database: DatabaseConfig;
   serverKey: ServerKeyConfig;
@@ -78,8 +92,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 1500, 100, 600_000),
     environment,
-    database: parseDatabase(env, problems, integer('DB_POOL_SIZE', 10, 1, 1000)),
+    database: parseDatabase(env, problems, {
+      size: integer('DB_POOL_SIZE', 10, 1, 1000),
+      queueLimit: integer('DB_QUEUE_LIMIT', 500, 1, 100_000),
+      acquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 800, 50, 60_000),
+      queryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 1000, 50, 600_000),
+    }),
     serverKey: parseServerKey(env.SERVER_KEY, environment, problems),
     sessionTtlSeconds: duration('SESSION_TTL', 7 * 86400),
     maxPartySize: integer('MAX_PARTY_SIZE', 1000, 1, 1_000_000),
@@ -89,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return config;
 }
 
-function parseDatabase(env: NodeJS.ProcessEnv, problems: string[], poolSize: number): DatabaseConfig {
+function parseDatabase(env: NodeJS.ProcessEnv, problems: string[], pool: DatabasePoolConfig): DatabaseConfig {
   const raw = env.DATABASE_URL?.trim();
   if (!raw) return { kind: 'embedded', file: env.EMBEDDED_DATABASE_FILE || 'data/party.sqlite' };
   let url: URL;
@@ -110,7 +130,7 @@ function parseDatabase(env: NodeJS.ProcessEnv, problems: string[], poolSize: num
     username: decodeURIComponent(url.username || 'root'),
     password: decodeURIComponent(url.password),
     database,
-    poolSize,
+    pool,
   };
 }
 

@@ -28,11 +28,16 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     database: database.database,
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    poolSize: database.poolSize,
+    poolSize: database.pool.size,
+    // mysql2 gives each statement this timeout; a frozen server then fails fast (503) instead of hanging.
+    enableQueryTimeout: true,
+    maxQueryExecutionTime: database.pool.queryTimeoutMs,
     extra: {
-      connectionLimit: database.poolSize,
+      connectionLimit: database.pool.size,
       waitForConnections: true,
-      connectTimeout: 2000,
+      queueLimit: database.pool.queueLimit,
+      connectTimeout: database.pool.acquireTimeoutMs,
+      enableKeepAlive: true,
     },
   };
 }

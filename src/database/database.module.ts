@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
+import { PoolBounds } from './bounded-pool';
 import { applyPendingMigrations } from './migrate';
 import { Transactions } from './transactions';
 
@@ -20,7 +21,7 @@ import { Transactions } from './transactions';
       },
     }),
   ],
-  providers: [Transactions],
+  providers: [Transactions, PoolBounds],
   exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -11,10 +11,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 export function sendError(res: Response, exception: unknown): void {
+  // Already answered (the request deadline fired first): the late outcome has nobody to go to.
+  if (res.headersSent) return;
   const { body, headers } = toErrorResponse(exception);
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
   res.status(body.statusCode).set(headers).json(body);
 }

@@ -27,6 +27,11 @@ describe('toErrorResponse', () => {
     expect(body.message).not.toContain('3306');
   });
 
+  it('answers a deadlock that outlived its retries with 503, never 500', () => {
+    const deadlock = Object.assign(new Error('Deadlock found'), { driverError: { errno: 1213 } });
+    expect(toErrorResponse(deadlock).body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('hides anything unexpected behind 500 INTERNAL_ERROR', () => {
     const { body } = toErrorResponse(new Error("ER_PARSE_ERROR: You have an error in your SQL syntax near 'SELECT *'"));
     expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'internal error' });

@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode } from './error-code';
-import { isDatabaseUnavailable } from './database-errors';
+import { isDatabaseUnavailable, isRetryableLockConflict } from './database-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -49,6 +49,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);
     return respond(ErrorCode.SERVICE_UNAVAILABLE, 'the service is temporarily unavailable, try again shortly');
+  }
+  if (isRetryableLockConflict(error)) {
+    logger.warn('lock conflict persisted through every retry');
+    return respond(ErrorCode.SERVICE_UNAVAILABLE, 'the party is busy, try again shortly');
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return respond(ErrorCode.INTERNAL_ERROR, 'internal error');

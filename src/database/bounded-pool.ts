@@ -1,0 +1,44 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+
+type GetConnection = (callback: (error: Error | null, connection?: { release(): void }) => void) => void;
+
+/**
+ * mysql2's pool bounds how many requests wait for a connection (queueLimit) but not for how long.
+ * TypeORM takes every connection through `pool.getConnection`, so this wraps that one call: a request
+ * that has no connection within `acquireTimeoutMs` fails with DB_ACQUIRE_TIMEOUT (answered 503), and a
+ * connection that arrives after its requester gave up goes straight back to the pool.
+ */
+export function boundConnectionWaits(dataSource: DataSource, acquireTimeoutMs: number): void {
+  const pool = (dataSource.driver as unknown as { pool?: { getConnection: GetConnection } }).pool;
+  if (!pool) return;
+  const getConnection = pool.getConnection.bind(pool);
+  pool.getConnection = (callback) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      callback(Object.assign(new Error(`no database connection within ${acquireTimeoutMs} ms`), { code: 'DB_ACQUIRE_TIMEOUT' }));
+    }, acquireTimeoutMs);
+    getConnection((error, connection) => {
+      clearTimeout(timer);
+      if (!settled) callback(error, connection);
+      else connection?.release();
+    });
+  };
+}
+
+/** Applies the acquire timeout to the MySQL pool once the data source is up. */
+@Injectable()
+export class PoolBounds implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.config.database.kind !== 'embedded') boundConnectionWaits(this.dataSource, this.config.database.pool.acquireTimeoutMs);
+  }
+}
