@@ -23,6 +23,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxyHops);
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(helmet());
   app.use(express.json({ limit: MAX_BODY_BYTES }));

@@ -32,6 +32,21 @@ export interface ServerKeyConfig {
   generated: boolean;
 }
 
+/** Requests allowed per fixed window, by who is calling (SPEC: 429 RATE_LIMITED with Retry-After). */
+export interface RateLimitConfig {
+  enabled: boolean;
+  windowSeconds: number;
+  /** Web API calls per player. */
+  perPlayer: number;
+  /** Guest sign-ins per client address. */
+  perGuestAddress: number;
+  /** Trusted API calls per server key. */
+  perServerKey: number;
+  /** Counters shared by every process through Redis; null keeps them in this process's memory. */
+  redisUrl: string | null;
+  redisKeyPrefix: string;
+}
+
 export interface AppConfig {
   port: number;
   /** A request not done by then is answered 503 SERVICE_UNAVAILABLE. */
@@ -42,6 +57,9 @@ export interface AppConfig {
   sessionTtlSeconds: number;
   maxPartySize: number;
   guestAuthEnabled: boolean;
+  rateLimit: RateLimitConfig;
+  /** Proxy hops in front of the service whose X-Forwarded-For is believed (client addresses for rate limits). */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlSeconds: duration('SESSION_TTL', 7 * 86400),
     maxPartySize: integer('MAX_PARTY_SIZE', 1000, 1, 1_000_000),
     guestAuthEnabled: boolean('AUTH_GUEST_ENABLED', true),
+    rateLimit: {
+      enabled: boolean('RATE_LIMIT_ENABLED', true),
+      windowSeconds: integer('RATE_LIMIT_WINDOW', 60, 1, 86_400),
+      perPlayer: integer('RATE_LIMIT_PLAYER', 600, 1, 10_000_000),
+      perGuestAddress: integer('RATE_LIMIT_GUEST', 20, 1, 10_000_000),
+      perServerKey: integer('RATE_LIMIT_SERVER', 60_000, 1, 100_000_000),
+      redisUrl: env.REDIS_URL?.trim() || null,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX || 'party:ratelimit:',
+    },
+    trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

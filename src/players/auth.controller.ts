@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
+import { GuestSignInLimitGuard } from '../common/rate-limit/guest-sign-in-limit.guard';
 import { GuestLoginBody } from './dto/player.dto';
 import { PlayerView, toPlayerView } from './player.view';
 import { PlayersService } from './players.service';
@@ -27,6 +28,7 @@ export class AuthController {
 
   @Post('guest')
   @HttpCode(200)
+  @UseGuards(GuestSignInLimitGuard)
   @ApiOperation({ summary: 'Sign in as a new guest player', description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).' })
   @ApiOkResponse({ type: GuestLoginResponse })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)

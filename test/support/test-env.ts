@@ -10,6 +10,10 @@ export function testDatabaseUrl(): string {
   return process.env.TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
 }
 
+export function testRedisUrl(): string {
+  return process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+}
+
 export function uniqueSuffix(): string {
   return `${process.pid}_${randomBytes(4).toString('hex')}`;
 }

@@ -8,8 +8,15 @@ export const SESSION_SCHEME = 'session';
 export const SERVER_KEY_SCHEME = 'server-key';
 
 /** Errors any route behind each guard may answer with, for the routes' documentation. */
-export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED];
-export const TRUSTED_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.VALIDATION_FAILED];
+export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];
+export const TRUSTED_AUTH_ERRORS = [
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.BANNED,
+  ErrorCode.PLAYER_NOT_FOUND,
+  ErrorCode.VALIDATION_FAILED,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.SERVICE_UNAVAILABLE,
+];
 
 /** Web API routes: a session token names the calling player. */
 export const WebAuth = () => applyDecorators(UseGuards(SessionGuard), ApiBearerAuth(SESSION_SCHEME));

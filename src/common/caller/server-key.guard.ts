@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { PlayersService } from '../../players/players.service';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { parsePositiveInt32 } from '../validation/id-param.pipe';
 import { asPlayer, RequestWithCaller, SERVER } from './caller';
 
@@ -16,17 +17,22 @@ import { asPlayer, RequestWithCaller, SERVER } from './caller';
 @Injectable()
 export class ServerKeyGuard implements CanActivate {
   private readonly expectedDigest: Buffer | null;
+  /** Names the key in rate-limit counters without putting the key itself in them. */
+  private readonly keyId: string;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly players: PlayersService,
+    private readonly limiter: RateLimiter,
   ) {
     this.expectedDigest = config.serverKey.key ? digest(config.serverKey.key) : null;
+    this.keyId = this.expectedDigest?.toString('hex').slice(0, 16) ?? 'none';
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
     this.authenticateServer(request.headers['x-server-key']);
+    await this.limiter.consume('server', this.keyId);
     const playerId = actingPlayerId(request.query);
     request.caller = playerId === null ? SERVER : asPlayer((await this.players.getActive(playerId)).id);
     return true;

@@ -3,18 +3,23 @@ import type { Request } from 'express';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
 import { SessionsService } from '../../players/sessions.service';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { asPlayer, RequestWithCaller } from './caller';
 
-/** Web API: the caller is the player behind `Authorization: Bearer <session token>`. */
+/** Web API: the caller is the player behind `Authorization: Bearer <session token>`; each player has a request budget. */
 @Injectable()
 export class SessionGuard implements CanActivate {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly limiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
     const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
     if (!match) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or malformed Authorization: Bearer <session token>');
     const player = await this.sessions.authenticate(match[1]);
+    await this.limiter.consume('player', String(player.id));
     request.caller = asPlayer(player.id);
     return true;
   }
