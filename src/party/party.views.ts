@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { isoOrNull } from '../players/player.view';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { PlayerView, toPlayerView } from '../players/player.view';
 import { Player } from '../players/entities/player.entity';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
 import { PartyBan } from './entities/party-ban.entity';
@@ -42,18 +42,8 @@ export class MembershipView {
   @ApiProperty({ type: String, nullable: true, example: 'red' }) team: string | null;
 }
 
-export class MemberView {
-  @ApiProperty({ example: 3, description: "The player's id" }) id: number;
-  @ApiProperty() name: string;
-  @ApiProperty() image: string;
-  @ApiProperty({ type: String, nullable: true }) username: string | null;
-  @ApiProperty() label: string;
-  @ApiProperty() tags: string;
-  @ApiProperty() is_ban: boolean;
-  @ApiProperty() is_tester: boolean;
-  @ApiProperty() is_guest: boolean;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) first_login: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_login: string | null;
+/** An item of `/members`: the player's fields (`id` is the player's) and the membership's, with its id as `membership`. */
+export class MemberView extends OmitType(PlayerView, ['created_at'] as const) {
   @ApiProperty({ enum: [1, 2, 3] }) role: MemberRole;
   @ApiProperty({ enum: [0, 1] }) status: MembershipStatus;
   @ApiProperty() data: string;
@@ -96,27 +86,9 @@ export function toMembershipView(membership: Membership): MembershipView {
 }
 
 export function toMemberView(membership: Membership & { player: Player }): MemberView {
-  const { player } = membership;
-  return {
-    id: player.id,
-    name: player.name,
-    image: player.image,
-    username: player.username,
-    label: player.label,
-    tags: player.tags,
-    is_ban: player.isBan,
-    is_tester: player.isTester,
-    is_guest: player.isGuest,
-    first_login: isoOrNull(player.firstLogin),
-    last_login: isoOrNull(player.lastLogin),
-    role: membership.role,
-    status: membership.status,
-    data: membership.data,
-    variables: membership.variables,
-    channels: JSON.stringify(membership.channels),
-    team: membership.team,
-    membership: membership.id,
-  };
+  const { created_at: _joinedService, ...player } = toPlayerView(membership.player);
+  const { id, party: _party, player: _player, ...fields } = toMembershipView(membership);
+  return { ...player, ...fields, membership: id };
 }
 
 export class BanView {

@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Session } from '../../src/players/entities/session.entity';
 import { Api, expectStatus, TestPlayer } from '../support/api';
 import { countRows } from '../support/db';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, startTestApp, useTestApp } from '../support/test-app';
 
 describeApi('foundation: identities, errors, health and docs', () => {
-  let app: TestApp;
-  let api: Api;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
-  });
+  const t = useTestApp();
 
   describe('health and docs', () => {
     it('answers /health and /health/ready', async () => {
-      expect((await api.send('get', '/health')).body).toEqual({ status: 'ok' });
-      expect((await api.send('get', '/health/ready')).body).toEqual({ status: 'ok', database: 'up' });
+      expect((await t.api.send('get', '/health')).body).toEqual({ status: 'ok' });
+      expect((await t.api.send('get', '/health/ready')).body).toEqual({ status: 'ok', database: 'up' });
     });
 
     it('serves Swagger UI and an OpenAPI document with both security schemes', async () => {
-      expect((await api.send('get', '/docs')).status).toBe(200);
-      const doc = (await api.send('get', '/docs-json')).body;
+      expect((await t.api.send('get', '/docs')).status).toBe(200);
+      const doc = (await t.api.send('get', '/docs-json')).body;
       expect(doc.components.securitySchemes).toEqual({
         session: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
         'server-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Server-Key' }),
@@ -36,42 +25,42 @@ describeApi('foundation: identities, errors, health and docs', () => {
 
   describe('error bodies', () => {
     it('answers unknown routes with 404 NOT_FOUND', async () => {
-      const res = await api.send('get', '/no/such/route');
+      const res = await t.api.send('get', '/no/such/route');
       expect(res.status).toBe(404);
       expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'no such route' });
     });
 
     it('answers malformed JSON with 400', async () => {
-      const res = await api.send('post', '/api/auth/guest', { 'content-type': 'application/json' }, '{"name": ');
+      const res = await t.api.send('post', '/api/auth/guest', { 'content-type': 'application/json' }, '{"name": ');
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toMatch(/not valid JSON/);
     });
 
     it('answers bodies over 256 KiB with 413 and writes nothing', async () => {
-      const before = await countRows(app, 'player');
-      const res = await api.server('post', '/server/players', { data: { name: 'x'.repeat(256 * 1024) } });
+      const before = await countRows(t.app, 'player');
+      const res = await t.api.server('post', '/server/players', { data: { name: 'x'.repeat(256 * 1024) } });
       expectStatus(res, 413, 'PAYLOAD_TOO_LARGE');
-      expect(await countRows(app, 'player')).toBe(before);
+      expect(await countRows(t.app, 'player')).toBe(before);
     });
 
     it('names every failing field in VALIDATION_FAILED and writes nothing', async () => {
-      const before = await countRows(app, 'player');
-      const res = await api.server('post', '/server/players', { data: { username: '', image: 5, color: 'red' } });
+      const before = await countRows(t.app, 'player');
+      const res = await t.api.server('post', '/server/players', { data: { username: '', image: 5, color: 'red' } });
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('data.username');
       expect(res.body.message).toContain('data.image');
       expect(res.body.message).toContain('data.color');
-      expect(await countRows(app, 'player')).toBe(before);
+      expect(await countRows(t.app, 'player')).toBe(before);
     });
 
     it('refuses __proto__ and constructor keys', async () => {
-      const res = await api.send('post', '/server/players', { 'x-server-key': app.serverKey, 'content-type': 'application/json' }, '{"data":{"__proto__":{"is_ban":true}}}');
+      const res = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'content-type': 'application/json' }, '{"data":{"__proto__":{"is_ban":true}}}');
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('data.__proto__');
     });
 
     it('never leaks a stack trace or SQL', async () => {
-      const res = await api.server('get', '/server/players/99999999999');
+      const res = await t.api.server('get', '/server/players/99999999999');
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(JSON.stringify(res.body)).not.toMatch(/SELECT|at .*\.ts|QueryFailed/);
     });
@@ -79,16 +68,16 @@ describeApi('foundation: identities, errors, health and docs', () => {
 
   describe('guest sign-in', () => {
     it('creates a guest player and a working session', async () => {
-      const res = await api.send('post', '/api/auth/guest', {}, { name: '  Ada  ' });
+      const res = await t.api.send('post', '/api/auth/guest', {}, { name: '  Ada  ' });
       expectStatus(res, 200);
       expect(res.body.user).toMatchObject({ name: 'Ada', is_guest: true, is_ban: false, username: null });
       expect(res.body.user.first_login).toEqual(res.body.user.last_login);
       expect(typeof res.body.token).toBe('string');
-      expectStatus(await api.web(res.body.token, 'get', ''), 200);
+      expectStatus(await t.api.web(res.body.token, 'get', ''), 200);
     });
 
     it('works without a body', async () => {
-      expectStatus(await api.send('post', '/api/auth/guest'), 200);
+      expectStatus(await t.api.send('post', '/api/auth/guest'), 200);
     });
 
     it('is 404 when turned off', async () => {
@@ -103,7 +92,7 @@ describeApi('foundation: identities, errors, health and docs', () => {
 
   describe('players and sessions (Trusted API)', () => {
     it('creates, reads and edits a player', async () => {
-      const created = await api.server('post', '/server/players', { data: { username: 'ada_l', name: 'Ada', label: 'vip', tags: 'a,b', is_tester: true } });
+      const created = await t.api.server('post', '/server/players', { data: { username: 'ada_l', name: 'Ada', label: 'vip', tags: 'a,b', is_tester: true } });
       expectStatus(created, 200);
       const row = created.body.row;
       expect(row).toEqual({
@@ -120,35 +109,35 @@ describeApi('foundation: identities, errors, health and docs', () => {
         last_login: null,
         created_at: expect.any(String),
       });
-      expect((await api.server('get', `/server/players/${row.id}`)).body.row).toEqual(row);
-      const edited = await api.server('put', `/server/players/${row.id}`, { data: { name: 'Countess' } });
+      expect((await t.api.server('get', `/server/players/${row.id}`)).body.row).toEqual(row);
+      const edited = await t.api.server('put', `/server/players/${row.id}`, { data: { name: 'Countess' } });
       expect(edited.body.row).toEqual({ ...row, name: 'Countess' });
     });
 
     it('refuses a taken username with 409 USERNAME_TAKEN, also when racing', async () => {
-      const results = await Promise.all(Array.from({ length: 6 }, () => api.server('post', '/server/players', { data: { username: 'unique_one' } })));
+      const results = await Promise.all(Array.from({ length: 6 }, () => t.api.server('post', '/server/players', { data: { username: 'unique_one' } })));
       expect(results.filter((res) => res.status === 200)).toHaveLength(1);
       for (const res of results.filter((r) => r.status !== 200)) expectStatus(res, 409, 'USERNAME_TAKEN');
     });
 
     it('answers 404 PLAYER_NOT_FOUND for unknown players', async () => {
-      expectStatus(await api.server('get', '/server/players/987654'), 404, 'PLAYER_NOT_FOUND');
-      expectStatus(await api.server('post', '/server/players/987654/sessions'), 404, 'PLAYER_NOT_FOUND');
+      expectStatus(await t.api.server('get', '/server/players/987654'), 404, 'PLAYER_NOT_FOUND');
+      expectStatus(await t.api.server('post', '/server/players/987654/sessions'), 404, 'PLAYER_NOT_FOUND');
     });
 
     it('issues expiring sessions and records logins', async () => {
-      const player = await api.player();
-      const session = await api.server('post', `/server/players/${player.id}/sessions`);
+      const player = await t.api.player();
+      const session = await t.api.server('post', `/server/players/${player.id}/sessions`);
       const expiresIn = Date.parse(session.body.expires_at) - Date.now();
       expect(expiresIn).toBeGreaterThan(7 * 86400_000 - 60_000);
       expect(expiresIn).toBeLessThanOrEqual(7 * 86400_000);
-      const row = (await api.server('get', `/server/players/${player.id}`)).body.row;
+      const row = (await t.api.server('get', `/server/players/${player.id}`)).body.row;
       expect(Date.parse(row.last_login)).toBeGreaterThanOrEqual(Date.parse(row.first_login));
     });
 
     it('stores only a hash of the token', async () => {
-      const player = await api.player();
-      const stored = await app.app.get(DataSource).query('SELECT token_hash FROM session WHERE player_id = ?', [player.id]);
+      const player = await t.api.player();
+      const stored = await t.db.query('SELECT token_hash FROM session WHERE player_id = ?', [player.id]);
       expect(stored).toHaveLength(1);
       expect(stored[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
       expect(stored[0].token_hash).not.toContain(player.token);
@@ -158,7 +147,7 @@ describeApi('foundation: identities, errors, health and docs', () => {
   describe('Web API session guard', () => {
     let player: TestPlayer;
     beforeAll(async () => {
-      player = await api.player();
+      player = await t.api.player();
     });
 
     it.each([
@@ -166,25 +155,25 @@ describeApi('foundation: identities, errors, health and docs', () => {
       ['a malformed token', 'not a token!'],
       ['an unknown token', 'A'.repeat(43)],
     ])('answers 401 UNAUTHENTICATED for %s', async (_, token) => {
-      expectStatus(await api.web(token, 'get', ''), 401, 'UNAUTHENTICATED');
+      expectStatus(await t.api.web(token, 'get', ''), 401, 'UNAUTHENTICATED');
     });
 
     it('answers 401 for an expired token', async () => {
-      const other = await api.player();
-      await app.app.get(DataSource).getRepository(Session).update({ playerId: other.id }, { expiresAt: new Date(Date.now() - 1000) });
-      expectStatus(await api.web(other.token, 'get', ''), 401, 'UNAUTHENTICATED');
+      const other = await t.api.player();
+      await t.db.getRepository(Session).update({ playerId: other.id }, { expiresAt: new Date(Date.now() - 1000) });
+      expectStatus(await t.api.web(other.token, 'get', ''), 401, 'UNAUTHENTICATED');
     });
 
     it('answers 403 BANNED for a banned player on both surfaces, and refuses them a session', async () => {
-      const banned = await api.player();
-      expectStatus(await api.server('put', `/server/players/${banned.id}`, { data: { is_ban: true } }), 200);
-      expectStatus(await api.web(banned.token, 'get', ''), 403, 'BANNED');
-      expectStatus(await api.trusted(banned.id, 'get', ''), 403, 'BANNED');
-      expectStatus(await api.server('post', `/server/players/${banned.id}/sessions`), 403, 'BANNED');
+      const banned = await t.api.player();
+      expectStatus(await t.api.server('put', `/server/players/${banned.id}`, { data: { is_ban: true } }), 200);
+      expectStatus(await t.api.web(banned.token, 'get', ''), 403, 'BANNED');
+      expectStatus(await t.api.trusted(banned.id, 'get', ''), 403, 'BANNED');
+      expectStatus(await t.api.server('post', `/server/players/${banned.id}/sessions`), 403, 'BANNED');
     });
 
     it('lets a valid token through', async () => {
-      expectStatus(await api.web(player.token, 'get', ''), 200);
+      expectStatus(await t.api.web(player.token, 'get', ''), 200);
     });
   });
 
@@ -194,9 +183,9 @@ describeApi('foundation: identities, errors, health and docs', () => {
       ['a wrong key', 'wrong-key-wrong-key-wrong-key-wrong-key'],
       ['a key one character off', `${'x'}${''}`],
     ])('answers 401 UNAUTHENTICATED for %s', async (_, key) => {
-      const headers: Record<string, string> = key === undefined ? {} : { 'x-server-key': key === 'x' ? `${app.serverKey.slice(0, -1)}x` : key };
-      expectStatus(await api.send('get', '/server/services/party', headers), 401, 'UNAUTHENTICATED');
-      expectStatus(await api.send('post', '/server/players', headers, { data: {} }), 401, 'UNAUTHENTICATED');
+      const headers: Record<string, string> = key === undefined ? {} : { 'x-server-key': key === 'x' ? `${t.app.serverKey.slice(0, -1)}x` : key };
+      expectStatus(await t.api.send('get', '/server/services/party', headers), 401, 'UNAUTHENTICATED');
+      expectStatus(await t.api.send('post', '/server/players', headers, { data: {} }), 401, 'UNAUTHENTICATED');
     });
 
     it('refuses every trusted call when no key is configured', async () => {
@@ -211,21 +200,21 @@ describeApi('foundation: identities, errors, health and docs', () => {
     });
 
     it.each(['0', '-1', 'abc', '1.5', '2147483648', ''])('answers 400 VALIDATION_FAILED for player=%s', async (value) => {
-      const res = await api.server('get', `/server/services/party/me?player=${value}`);
+      const res = await t.api.server('get', `/server/services/party/me?player=${value}`);
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('player');
     });
 
     it('treats caller as player, and refuses two different ones', async () => {
-      const a = await api.player();
-      const b = await api.player();
-      expectStatus(await api.server('get', `/server/services/party/me?caller=${a.id}`), 200);
-      expectStatus(await api.server('get', `/server/services/party/me?player=${a.id}&caller=${a.id}`), 200);
-      expectStatus(await api.server('get', `/server/services/party/me?player=${a.id}&caller=${b.id}`), 400, 'VALIDATION_FAILED');
+      const a = await t.api.player();
+      const b = await t.api.player();
+      expectStatus(await t.api.server('get', `/server/services/party/me?caller=${a.id}`), 200);
+      expectStatus(await t.api.server('get', `/server/services/party/me?player=${a.id}&caller=${a.id}`), 200);
+      expectStatus(await t.api.server('get', `/server/services/party/me?player=${a.id}&caller=${b.id}`), 400, 'VALIDATION_FAILED');
     });
 
     it('answers 404 PLAYER_NOT_FOUND for an unknown acting player', async () => {
-      expectStatus(await api.server('get', '/server/services/party/me?player=424242'), 404, 'PLAYER_NOT_FOUND');
+      expectStatus(await t.api.server('get', '/server/services/party/me?player=424242'), 404, 'PLAYER_NOT_FOUND');
     });
   });
 });

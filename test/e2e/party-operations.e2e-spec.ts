@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Api, expectStatus, Surface, TestPlayer } from '../support/api';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { expectStatus, Surface, TestPlayer } from '../support/api';
+import { describeApi, useTestApp } from '../support/test-app';
 
 /** Every operation, driven the same way through the Web API and through the Trusted API acting as the player. */
 describeApi('party operations on both surfaces', () => {
-  let app: TestApp;
-  let api: Api;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
-  });
+  const t = useTestApp();
 
   describe.each(['web', 'trusted'] as const)('%s surface', (surfaceName) => {
     let surface: Surface;
@@ -22,8 +12,8 @@ describeApi('party operations on both surfaces', () => {
     let joiner: TestPlayer;
 
     beforeAll(async () => {
-      surface = api.surfaces.find((s) => s.name === surfaceName)!;
-      [owner, joiner] = await api.players(2);
+      surface = t.api.surfaces.find((s) => s.name === surfaceName)!;
+      [owner, joiner] = await t.api.players(2);
     });
 
     it('creates a party: the creator owns it with an accepted membership', async () => {
@@ -56,7 +46,7 @@ describeApi('party operations on both surfaces', () => {
     });
 
     it('gets a party', async () => {
-      const party = await api.party(owner);
+      const party = await t.api.party(owner);
       const res = await surface.call(joiner, 'get', `/${party.id}`);
       expectStatus(res, 200);
       expect(res.body.row).toEqual(party);
@@ -65,8 +55,8 @@ describeApi('party operations on both surfaces', () => {
 
     it('lists and searches parties, newest first', async () => {
       const tag = `s${surfaceName}${Date.now()}`;
-      const older = await api.party(owner, { name: `${tag} older` });
-      const newer = await api.party(owner, { name: 'other', desc: `about ${tag.toUpperCase()}` });
+      const older = await t.api.party(owner, { name: `${tag} older` });
+      const newer = await t.api.party(owner, { name: 'other', desc: `about ${tag.toUpperCase()}` });
       const res = await surface.call(joiner, 'get', `?query=${tag}`);
       expectStatus(res, 200);
       expect(res.body).toEqual({ list: [newer, older], totalCount: 2 });
@@ -76,7 +66,7 @@ describeApi('party operations on both surfaces', () => {
     });
 
     it('joins a public party (accepted) and lists members, owner first', async () => {
-      const party = await api.party(owner, { teams: ['red'], channels: ['general', 'trade'] });
+      const party = await t.api.party(owner, { teams: ['red'], channels: ['general', 'trade'] });
       const res = await surface.call(joiner, 'post', `/${party.id}`, { team: 'red', channels: ['trade'] });
       expectStatus(res, 200);
       expect(res.body.row).toEqual({ id: expect.any(Number), party: party.id, player: joiner.id, role: 3, status: 1, data: '', variables: {}, channels: '["trade"]', team: 'red' });
@@ -103,14 +93,14 @@ describeApi('party operations on both surfaces', () => {
         team: 'red',
         membership: res.body.row.id,
       });
-      expect((await api.getParty(party.id)).member_count).toBe(2);
+      expect((await t.api.getParty(party.id)).member_count).toBe(2);
     });
 
     it('joins a private party as a waiting request, which the owner accepts', async () => {
-      const party = await api.party(owner, { is_private: true });
+      const party = await t.api.party(owner, { is_private: true });
       const request = await surface.call(joiner, 'post', `/${party.id}`, {});
       expect(request.body.row).toMatchObject({ status: 0, role: 3, player: joiner.id });
-      expect((await api.getParty(party.id)).member_count).toBe(1);
+      expect((await t.api.getParty(party.id)).member_count).toBe(1);
 
       const waiting = await surface.call(owner, 'get', `/${party.id}/waiting`);
       expect(waiting.body).toEqual({ list: [request.body.row], totalCount: 1 });
@@ -118,12 +108,12 @@ describeApi('party operations on both surfaces', () => {
       const accepted = await surface.call(owner, 'put', `/${party.id}/waiting/${request.body.row.id}`);
       expectStatus(accepted, 200);
       expect(accepted.body.row).toEqual({ ...request.body.row, status: 1 });
-      expect((await api.getParty(party.id)).member_count).toBe(2);
+      expect((await t.api.getParty(party.id)).member_count).toBe(2);
       expect((await surface.call(owner, 'get', `/${party.id}/waiting`)).body).toEqual({ list: [], totalCount: 0 });
     });
 
     it('rejects a join request', async () => {
-      const party = await api.party(owner, { is_private: true });
+      const party = await t.api.party(owner, { is_private: true });
       const request = await surface.call(joiner, 'post', `/${party.id}`, {});
       const res = await surface.call(owner, 'delete', `/${party.id}/waiting/${request.body.row.id}`);
       expectStatus(res, 200);
@@ -133,12 +123,12 @@ describeApi('party operations on both surfaces', () => {
     });
 
     it("lists the player's parties (accepted memberships only)", async () => {
-      const [player] = await api.players(1);
-      const accepted = await api.party(owner);
-      const pending = await api.party(owner, { is_private: true });
+      const [player] = await t.api.players(1);
+      const accepted = await t.api.party(owner);
+      const pending = await t.api.party(owner, { is_private: true });
       await surface.call(player, 'post', `/${accepted.id}`, {});
       await surface.call(player, 'post', `/${pending.id}`, {});
-      const own = await api.party(player, { name: 'mine' });
+      const own = await t.api.party(player, { name: 'mine' });
       const res = await surface.call(player, 'get', '/me');
       expectStatus(res, 200);
       expect(res.body.list.map((p: { id: number }) => p.id)).toEqual([own.id, accepted.id]);
@@ -147,25 +137,25 @@ describeApi('party operations on both surfaces', () => {
     });
 
     it('edits a party partially', async () => {
-      const party = await api.party(owner, { desc: 'keep me', variables: { a: '1', b: '2' } });
+      const party = await t.api.party(owner, { desc: 'keep me', variables: { a: '1', b: '2' } });
       const res = await surface.call(owner, 'put', `/${party.id}`, { data: { name: 'Renamed', variables: { c: '3' }, is_private: true, id: party.id, owner: owner.id } });
       expectStatus(res, 200);
       expect(res.body.row).toEqual({ ...party, name: 'Renamed', variables: { c: '3' }, is_private: true });
-      expect(await api.getParty(party.id)).toEqual(res.body.row);
+      expect(await t.api.getParty(party.id)).toEqual(res.body.row);
     });
 
     it('leaves a party and returns the removed membership', async () => {
-      const party = await api.party(owner);
+      const party = await t.api.party(owner);
       const joined = await surface.call(joiner, 'post', `/${party.id}`, {});
       const res = await surface.call(joiner, 'delete', `/${party.id}`);
       expectStatus(res, 200);
       expect(res.body.row).toEqual(joined.body.row);
-      expect((await api.getParty(party.id)).member_count).toBe(1);
+      expect((await t.api.getParty(party.id)).member_count).toBe(1);
       expectStatus(await surface.call(joiner, 'delete', `/${party.id}`), 404, 'MEMBERSHIP_NOT_FOUND');
     });
 
     it('withdraws a join request by leaving', async () => {
-      const party = await api.party(owner, { is_private: true });
+      const party = await t.api.party(owner, { is_private: true });
       await surface.call(joiner, 'post', `/${party.id}`, {});
       expect((await surface.call(joiner, 'delete', `/${party.id}`)).body.row.status).toBe(0);
       expect((await surface.call(owner, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(0);
@@ -175,28 +165,28 @@ describeApi('party operations on both surfaces', () => {
   describe('trusted server acting as itself', () => {
     let member: TestPlayer;
     beforeAll(async () => {
-      [member] = await api.players(1);
+      [member] = await t.api.players(1);
     });
 
     it('creates a party with no owner, which stays when its members leave', async () => {
-      const created = await api.trusted(undefined, 'post', '', { data: { name: 'Server lobby' } });
+      const created = await t.api.trusted(undefined, 'post', '', { data: { name: 'Server lobby' } });
       expectStatus(created, 200);
       expect(created.body.row).toMatchObject({ owner: null, member_count: 0 });
       const id = created.body.row.id;
-      expectStatus(await api.join(member, id), 200);
-      expectStatus(await api.web(member.token, 'delete', `/${id}`), 200);
-      expect(await api.getParty(id)).toMatchObject({ owner: null, member_count: 0 });
+      expectStatus(await t.api.join(member, id), 200);
+      expectStatus(await t.api.web(member.token, 'delete', `/${id}`), 200);
+      expect(await t.api.getParty(id)).toMatchObject({ owner: null, member_count: 0 });
     });
 
     it('manages any party: edit, waiting list, accept, reject, transfer', async () => {
-      const [owner, a, b] = await api.players(3);
-      const party = await api.party(owner, { is_private: true });
-      const ra = (await api.join(a, party.id)).body.row;
-      const rb = (await api.join(b, party.id)).body.row;
-      expect((await api.trusted(undefined, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(2);
-      expectStatus(await api.trusted(undefined, 'put', `/${party.id}/waiting/${ra.id}`), 200);
-      expect((await api.trusted(undefined, 'delete', `/${party.id}/waiting/${rb.id}`)).body).toEqual({ affected: 1 });
-      const edited = await api.trusted(undefined, 'put', `/${party.id}`, { data: { owner: a.id, name: 'Taken over' } });
+      const [owner, a, b] = await t.api.players(3);
+      const party = await t.api.party(owner, { is_private: true });
+      const ra = (await t.api.join(a, party.id)).body.row;
+      const rb = (await t.api.join(b, party.id)).body.row;
+      expect((await t.api.trusted(undefined, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(2);
+      expectStatus(await t.api.trusted(undefined, 'put', `/${party.id}/waiting/${ra.id}`), 200);
+      expect((await t.api.trusted(undefined, 'delete', `/${party.id}/waiting/${rb.id}`)).body).toEqual({ affected: 1 });
+      const edited = await t.api.trusted(undefined, 'put', `/${party.id}`, { data: { owner: a.id, name: 'Taken over' } });
       expect(edited.body.row).toMatchObject({ owner: a.id, name: 'Taken over' });
     });
 
@@ -205,17 +195,17 @@ describeApi('party operations on both surfaces', () => {
       ['leave', 'delete', (id: number) => `/${id}`],
       ['my parties', 'get', () => '/me'],
     ] as const)('answers %s without a player with 400 PLAYER_REQUIRED', async (_, method, path) => {
-      const [owner] = await api.players(1);
-      const party = await api.party(owner);
-      expectStatus(await api.trusted(undefined, method, path(party.id), method === 'post' ? {} : undefined), 400, 'PLAYER_REQUIRED');
+      const [owner] = await t.api.players(1);
+      const party = await t.api.party(owner);
+      expectStatus(await t.api.trusted(undefined, method, path(party.id), method === 'post' ? {} : undefined), 400, 'PLAYER_REQUIRED');
     });
 
     it('accepts `caller` on accept and reject, as the seeds do', async () => {
-      const [owner, a] = await api.players(2);
-      const party = await api.party(owner, { is_private: true });
-      const request = (await api.join(a, party.id)).body.row;
-      expectStatus(await api.trusted(owner.id, 'put', `/${party.id}/waiting/${request.id}`, undefined, 'caller'), 200);
-      expectStatus(await api.trusted(a.id, 'get', `/${party.id}/waiting`, undefined, 'caller'), 403, 'PERMISSION_DENIED');
+      const [owner, a] = await t.api.players(2);
+      const party = await t.api.party(owner, { is_private: true });
+      const request = (await t.api.join(a, party.id)).body.row;
+      expectStatus(await t.api.trusted(owner.id, 'put', `/${party.id}/waiting/${request.id}`, undefined, 'caller'), 200);
+      expectStatus(await t.api.trusted(a.id, 'get', `/${party.id}/waiting`, undefined, 'caller'), 403, 'PERMISSION_DENIED');
     });
   });
 });

@@ -1,52 +1,46 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Api, expectStatus, TestPlayer } from '../support/api';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { expectStatus, TestPlayer } from '../support/api';
 import { setRole, snapshot } from '../support/db';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, useTestApp } from '../support/test-app';
 
 describeApi('party rules (SPEC §3, §4)', () => {
-  let app: TestApp;
-  let api: Api;
   let owner: TestPlayer;
 
+  const t = useTestApp({ MAX_PARTY_SIZE: '20' });
+
   beforeAll(async () => {
-    app = await startTestApp({ MAX_PARTY_SIZE: '20' });
-    api = new Api(app.url, app.serverKey);
-    [owner] = await api.players(1);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
+    [owner] = await t.api.players(1);
   });
 
   describe('capacity', () => {
     it('refuses joining a full public party with 409 PARTY_FULL', async () => {
-      const party = await api.party(owner, { max_member_count: 2 });
-      const [a, b] = await api.players(2);
-      expectStatus(await api.join(a, party.id), 200);
-      expectStatus(await api.join(b, party.id), 409, 'PARTY_FULL');
-      expect((await api.getParty(party.id)).member_count).toBe(2);
+      const party = await t.api.party(owner, { max_member_count: 2 });
+      const [a, b] = await t.api.players(2);
+      expectStatus(await t.api.join(a, party.id), 200);
+      expectStatus(await t.api.join(b, party.id), 409, 'PARTY_FULL');
+      expect((await t.api.getParty(party.id)).member_count).toBe(2);
     });
 
     it('lets waiting requests pile up, but refuses accepting into a full party', async () => {
-      const party = await api.party(owner, { max_member_count: 2, is_private: true });
-      const [a, b] = await api.players(2);
-      const ra = (await api.join(a, party.id)).body.row;
-      const rb = (await api.join(b, party.id)).body.row;
-      expectStatus(await api.web(owner.token, 'put', `/${party.id}/waiting/${ra.id}`), 200);
-      expectStatus(await api.web(owner.token, 'put', `/${party.id}/waiting/${rb.id}`), 409, 'PARTY_FULL');
-      expect((await api.web(owner.token, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(1);
+      const party = await t.api.party(owner, { max_member_count: 2, is_private: true });
+      const [a, b] = await t.api.players(2);
+      const ra = (await t.api.join(a, party.id)).body.row;
+      const rb = (await t.api.join(b, party.id)).body.row;
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/waiting/${ra.id}`), 200);
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/waiting/${rb.id}`), 409, 'PARTY_FULL');
+      expect((await t.api.web(owner.token, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(1);
     });
 
     it('refuses a maximum below the member count with 409 CAPACITY_BELOW_MEMBERS', async () => {
-      const party = await api.party(owner, { max_member_count: 3 });
-      const [a] = await api.players(1);
-      await api.join(a, party.id);
-      expectStatus(await api.web(owner.token, 'put', `/${party.id}`, { data: { max_member_count: 1 } }), 409, 'CAPACITY_BELOW_MEMBERS');
-      expectStatus(await api.web(owner.token, 'put', `/${party.id}`, { data: { max_member_count: 2 } }), 200);
+      const party = await t.api.party(owner, { max_member_count: 3 });
+      const [a] = await t.api.players(1);
+      await t.api.join(a, party.id);
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}`, { data: { max_member_count: 1 } }), 409, 'CAPACITY_BELOW_MEMBERS');
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}`, { data: { max_member_count: 2 } }), 200);
     });
 
     it('caps max_member_count at MAX_PARTY_SIZE', async () => {
-      const res = await api.web(owner.token, 'post', '', { data: { name: 'big', max_member_count: 21 } });
+      const res = await t.api.web(owner.token, 'post', '', { data: { name: 'big', max_member_count: 21 } });
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('max_member_count');
     });
@@ -54,36 +48,36 @@ describeApi('party rules (SPEC §3, §4)', () => {
 
   describe('memberships', () => {
     it('allows one membership per player per party (409 ALREADY_MEMBER), the owner included', async () => {
-      const party = await api.party(owner, { is_private: true });
-      const [a] = await api.players(1);
-      expectStatus(await api.join(a, party.id), 200);
-      expectStatus(await api.join(a, party.id), 409, 'ALREADY_MEMBER');
-      expectStatus(await api.join(owner, party.id), 409, 'ALREADY_MEMBER');
+      const party = await t.api.party(owner, { is_private: true });
+      const [a] = await t.api.players(1);
+      expectStatus(await t.api.join(a, party.id), 200);
+      expectStatus(await t.api.join(a, party.id), 409, 'ALREADY_MEMBER');
+      expectStatus(await t.api.join(owner, party.id), 409, 'ALREADY_MEMBER');
     });
 
     it('checks team and channels against the party', async () => {
-      const party = await api.party(owner, { teams: ['red'], channels: ['general'] });
-      const [a] = await api.players(1);
-      expectStatus(await api.join(a, party.id, { team: 'blue' }), 400, 'INVALID_TEAM');
-      expectStatus(await api.join(a, party.id, { channels: ['general', 'secret'] }), 400, 'INVALID_CHANNELS');
-      expectStatus(await api.join(a, party.id, { team: null, channels: null }), 200);
+      const party = await t.api.party(owner, { teams: ['red'], channels: ['general'] });
+      const [a] = await t.api.players(1);
+      expectStatus(await t.api.join(a, party.id, { team: 'blue' }), 400, 'INVALID_TEAM');
+      expectStatus(await t.api.join(a, party.id, { channels: ['general', 'secret'] }), 400, 'INVALID_CHANNELS');
+      expectStatus(await t.api.join(a, party.id, { team: null, channels: null }), 200);
     });
 
     it('answers 404 PARTY_NOT_FOUND when joining a missing party', async () => {
-      const [a] = await api.players(1);
-      expectStatus(await api.join(a, 7777777), 404, 'PARTY_NOT_FOUND');
+      const [a] = await t.api.players(1);
+      expectStatus(await t.api.join(a, 7777777), 404, 'PARTY_NOT_FOUND');
     });
   });
 
   describe('ownership', () => {
     it('hands ownership to the longest-standing admin when the owner leaves', async () => {
-      const [first, second, third] = await api.players(3);
-      const party = await api.party(owner);
-      for (const p of [first, second, third]) await api.join(p, party.id);
-      await setRole(app, party.id, third.id, 2);
-      expectStatus(await api.web(owner.token, 'delete', `/${party.id}`), 200);
-      expect(await api.getParty(party.id)).toMatchObject({ owner: third.id, member_count: 3 });
-      const roles = (await api.web(first.token, 'get', `/${party.id}/members`)).body.list.map((m: { id: number; role: number }) => [m.id, m.role]);
+      const [first, second, third] = await t.api.players(3);
+      const party = await t.api.party(owner);
+      for (const p of [first, second, third]) await t.api.join(p, party.id);
+      await setRole(t.app, party.id, third.id, 2);
+      expectStatus(await t.api.web(owner.token, 'delete', `/${party.id}`), 200);
+      expect(await t.api.getParty(party.id)).toMatchObject({ owner: third.id, member_count: 3 });
+      const roles = (await t.api.web(first.token, 'get', `/${party.id}/members`)).body.list.map((m: { id: number; role: number }) => [m.id, m.role]);
       expect(roles).toEqual([
         [third.id, 1],
         [first.id, 3],
@@ -92,32 +86,32 @@ describeApi('party rules (SPEC §3, §4)', () => {
     });
 
     it('else to the longest-standing accepted member, skipping waiting requests', async () => {
-      const party = await api.party(owner, { is_private: true });
-      const [early, late] = await api.players(2);
-      const r1 = (await api.join(early, party.id)).body.row;
-      const r2 = (await api.join(late, party.id)).body.row;
-      await api.web(owner.token, 'put', `/${party.id}/waiting/${r2.id}`);
-      await api.web(owner.token, 'delete', `/${party.id}`);
-      expect(await api.getParty(party.id)).toMatchObject({ owner: late.id, member_count: 1 });
-      expect((await api.web(late.token, 'get', `/${party.id}/waiting`)).body.list.map((m: { id: number }) => m.id)).toEqual([r1.id]);
+      const party = await t.api.party(owner, { is_private: true });
+      const [early, late] = await t.api.players(2);
+      const r1 = (await t.api.join(early, party.id)).body.row;
+      const r2 = (await t.api.join(late, party.id)).body.row;
+      await t.api.web(owner.token, 'put', `/${party.id}/waiting/${r2.id}`);
+      await t.api.web(owner.token, 'delete', `/${party.id}`);
+      expect(await t.api.getParty(party.id)).toMatchObject({ owner: late.id, member_count: 1 });
+      expect((await t.api.web(late.token, 'get', `/${party.id}/waiting`)).body.list.map((m: { id: number }) => m.id)).toEqual([r1.id]);
     });
 
     it('deletes the party with its waiting list when nobody is left', async () => {
-      const [solo, waiter] = await api.players(2);
-      const party = await api.party(solo, { is_private: true });
-      await api.join(waiter, party.id);
-      expectStatus(await api.web(solo.token, 'delete', `/${party.id}`), 200);
-      expectStatus(await api.web(solo.token, 'get', `/${party.id}`), 404, 'PARTY_NOT_FOUND');
-      expectStatus(await api.web(waiter.token, 'delete', `/${party.id}`), 404, 'PARTY_NOT_FOUND');
+      const [solo, waiter] = await t.api.players(2);
+      const party = await t.api.party(solo, { is_private: true });
+      await t.api.join(waiter, party.id);
+      expectStatus(await t.api.web(solo.token, 'delete', `/${party.id}`), 200);
+      expectStatus(await t.api.web(solo.token, 'get', `/${party.id}`), 404, 'PARTY_NOT_FOUND');
+      expectStatus(await t.api.web(waiter.token, 'delete', `/${party.id}`), 404, 'PARTY_NOT_FOUND');
     });
 
     it('transfers ownership through edit: the old owner becomes a member', async () => {
-      const [boss, heir] = await api.players(2);
-      const party = await api.party(boss);
-      await api.join(heir, party.id);
-      const res = await api.web(boss.token, 'put', `/${party.id}`, { data: { owner: heir.id } });
+      const [boss, heir] = await t.api.players(2);
+      const party = await t.api.party(boss);
+      await t.api.join(heir, party.id);
+      const res = await t.api.web(boss.token, 'put', `/${party.id}`, { data: { owner: heir.id } });
       expect(res.body.row.owner).toBe(heir.id);
-      const roles = (await api.web(boss.token, 'get', `/${party.id}/members`)).body.list.map((m: { id: number; role: number }) => [m.id, m.role]);
+      const roles = (await t.api.web(boss.token, 'get', `/${party.id}/members`)).body.list.map((m: { id: number; role: number }) => [m.id, m.role]);
       expect(roles).toEqual([
         [heir.id, 1],
         [boss.id, 3],
@@ -125,67 +119,67 @@ describeApi('party rules (SPEC §3, §4)', () => {
     });
 
     it('refuses transferring to anyone but an accepted member (400 INVALID_OWNER)', async () => {
-      const [boss, waiter, outsider] = await api.players(3);
-      const party = await api.party(boss, { is_private: true });
-      await api.join(waiter, party.id);
-      const before = await snapshot(app);
+      const [boss, waiter, outsider] = await t.api.players(3);
+      const party = await t.api.party(boss, { is_private: true });
+      await t.api.join(waiter, party.id);
+      const before = await snapshot(t.app);
       for (const target of [waiter.id, outsider.id, 99999999]) {
-        expectStatus(await api.web(boss.token, 'put', `/${party.id}`, { data: { owner: target, name: 'nope' } }), 400, 'INVALID_OWNER');
+        expectStatus(await t.api.web(boss.token, 'put', `/${party.id}`, { data: { owner: target, name: 'nope' } }), 400, 'INVALID_OWNER');
       }
-      expect(await snapshot(app)).toEqual(before);
+      expect(await snapshot(t.app)).toEqual(before);
     });
   });
 
   describe('edit', () => {
     it('refuses an id that differs from the path', async () => {
-      const party = await api.party(owner);
-      expectStatus(await api.web(owner.token, 'put', `/${party.id}`, { data: { id: party.id + 1, name: 'x' } }), 400, 'VALIDATION_FAILED');
-      expect((await api.getParty(party.id)).name).toBe('Test party');
+      const party = await t.api.party(owner);
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}`, { data: { id: party.id + 1, name: 'x' } }), 400, 'VALIDATION_FAILED');
+      expect((await t.api.getParty(party.id)).name).toBe('Test party');
     });
 
     it('clears removed teams and channels from memberships', async () => {
-      const party = await api.party(owner, { teams: ['red', 'blue'], channels: ['a', 'b', 'c'] });
-      const [x, y] = await api.players(2);
-      await api.join(x, party.id, { team: 'red', channels: ['a', 'b'] });
-      await api.join(y, party.id, { team: 'blue', channels: ['c'] });
-      const res = await api.web(owner.token, 'put', `/${party.id}`, { data: { teams: '["blue"]', channels: ['b', 'c'] } });
+      const party = await t.api.party(owner, { teams: ['red', 'blue'], channels: ['a', 'b', 'c'] });
+      const [x, y] = await t.api.players(2);
+      await t.api.join(x, party.id, { team: 'red', channels: ['a', 'b'] });
+      await t.api.join(y, party.id, { team: 'blue', channels: ['c'] });
+      const res = await t.api.web(owner.token, 'put', `/${party.id}`, { data: { teams: '["blue"]', channels: ['b', 'c'] } });
       expect(res.body.row).toMatchObject({ teams: '["blue"]', channels: '["b","c"]' });
-      const members = (await api.web(x.token, 'get', `/${party.id}/members`)).body.list;
+      const members = (await t.api.web(x.token, 'get', `/${party.id}/members`)).body.list;
       const byId = Object.fromEntries(members.map((m: { id: number; team: string | null; channels: string }) => [m.id, [m.team, m.channels]]));
       expect(byId[x.id]).toEqual([null, '["b"]']);
       expect(byId[y.id]).toEqual(['blue', '["c"]']);
     });
 
     it('accepts an empty edit and changes nothing', async () => {
-      const party = await api.party(owner);
-      const res = await api.web(owner.token, 'put', `/${party.id}`, { data: {} });
+      const party = await t.api.party(owner);
+      const res = await t.api.web(owner.token, 'put', `/${party.id}`, { data: {} });
       expect(res.body.row).toEqual(party);
     });
   });
 
   describe('accept and reject touch only waiting memberships of that party', () => {
     it('answers 404 MEMBERSHIP_NOT_FOUND for accepted, foreign or missing memberships', async () => {
-      const party = await api.party(owner, { is_private: true });
-      const other = await api.party(owner, { is_private: true });
-      const [a, b] = await api.players(2);
-      const accepted = (await api.join(a, party.id)).body.row;
-      await api.web(owner.token, 'put', `/${party.id}/waiting/${accepted.id}`);
-      const foreign = (await api.join(b, other.id)).body.row;
-      const before = await snapshot(app);
+      const party = await t.api.party(owner, { is_private: true });
+      const other = await t.api.party(owner, { is_private: true });
+      const [a, b] = await t.api.players(2);
+      const accepted = (await t.api.join(a, party.id)).body.row;
+      await t.api.web(owner.token, 'put', `/${party.id}/waiting/${accepted.id}`);
+      const foreign = (await t.api.join(b, other.id)).body.row;
+      const before = await snapshot(t.app);
       for (const id of [accepted.id, foreign.id, 99999999]) {
-        expectStatus(await api.web(owner.token, 'put', `/${party.id}/waiting/${id}`), 404, 'MEMBERSHIP_NOT_FOUND');
-        expectStatus(await api.web(owner.token, 'delete', `/${party.id}/waiting/${id}`), 404, 'MEMBERSHIP_NOT_FOUND');
+        expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/waiting/${id}`), 404, 'MEMBERSHIP_NOT_FOUND');
+        expectStatus(await t.api.web(owner.token, 'delete', `/${party.id}/waiting/${id}`), 404, 'MEMBERSHIP_NOT_FOUND');
       }
-      expect(await snapshot(app)).toEqual(before);
+      expect(await snapshot(t.app)).toEqual(before);
     });
   });
 
   describe('search and paging', () => {
     it('takes %, _ and \\ literally and ignores case', async () => {
       const names = ['100% fun', '100 fun', 'a_b club', 'axb club', 'back\\slash', 'backslash'];
-      const ids = Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await api.party(owner, { name })).id])));
+      const ids = Object.fromEntries(await Promise.all(names.map(async (name) => [name, (await t.api.party(owner, { name })).id])));
       const search = async (query: string) =>
-        (await api.web(owner.token, 'get', `?query=${encodeURIComponent(query)}&limit=100`)).body.list.map((p: { name: string }) => p.name).sort();
+        (await t.api.web(owner.token, 'get', `?query=${encodeURIComponent(query)}&limit=100`)).body.list.map((p: { name: string }) => p.name).sort();
       expect(await search('0% F')).toEqual(['100% fun']);
       expect(await search('A_B')).toEqual(['a_b club']);
       expect(await search('k\\s')).toEqual(['back\\slash']);
@@ -194,14 +188,14 @@ describeApi('party rules (SPEC §3, §4)', () => {
 
     it('pages with skip and limit', async () => {
       const tag = `page${Date.now()}`;
-      for (let i = 0; i < 5; i++) await api.party(owner, { name: `${tag} ${i}` });
-      const page = await api.web(owner.token, 'get', `?query=${tag}&skip=1&limit=2`);
+      for (let i = 0; i < 5; i++) await t.api.party(owner, { name: `${tag} ${i}` });
+      const page = await t.api.web(owner.token, 'get', `?query=${tag}&skip=1&limit=2`);
       expect(page.body.totalCount).toBe(5);
       expect(page.body.list.map((p: { name: string }) => p.name)).toEqual([`${tag} 3`, `${tag} 2`]);
     });
 
     it.each(['limit=0', 'limit=101', 'limit=abc', 'skip=-1', 'skip=1.5'])('refuses %s with 400 naming the field', async (query) => {
-      const res = await api.web(owner.token, 'get', `?${query}`);
+      const res = await t.api.web(owner.token, 'get', `?${query}`);
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain(query.split('=')[0]);
     });
@@ -243,15 +237,15 @@ describeApi('party rules (SPEC §3, §4)', () => {
     ];
 
     it.each(cases)('create refuses a bad %s', async (field, fields) => {
-      const before = await snapshot(app);
-      const res = await api.web(owner.token, 'post', '', { data: { name: 'ok', ...fields } });
+      const before = await snapshot(t.app);
+      const res = await t.api.web(owner.token, 'post', '', { data: { name: 'ok', ...fields } });
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain(field);
-      expect(await snapshot(app)).toEqual(before);
+      expect(await snapshot(t.app)).toEqual(before);
     });
 
     it('accepts exactly 64 KiB of data in UTF-8 and the largest allowed lists', async () => {
-      const res = await api.web(owner.token, 'post', '', {
+      const res = await t.api.web(owner.token, 'post', '', {
         data: {
           name: 'n'.repeat(128),
           data: 'é'.repeat(32 * 1024),
@@ -260,40 +254,40 @@ describeApi('party rules (SPEC §3, §4)', () => {
         },
       });
       expectStatus(res, 200);
-      expect(Buffer.byteLength((await api.getParty(res.body.row.id)).data as string)).toBe(64 * 1024);
+      expect(Buffer.byteLength((await t.api.getParty(res.body.row.id)).data as string)).toBe(64 * 1024);
     });
 
     it('edit refuses bad fields and writes nothing', async () => {
-      const party = await api.party(owner);
-      const before = await snapshot(app);
+      const party = await t.api.party(owner);
+      const before = await snapshot(t.app);
       for (const [field, fields] of cases.filter(([f]) => !['owner', 'id'].includes(f))) {
-        const res = await api.web(owner.token, 'put', `/${party.id}`, { data: fields });
+        const res = await t.api.web(owner.token, 'put', `/${party.id}`, { data: fields });
         expectStatus(res, 400, 'VALIDATION_FAILED');
         expect(res.body.message).toContain(field);
       }
-      expect(await snapshot(app)).toEqual(before);
+      expect(await snapshot(t.app)).toEqual(before);
     });
 
     it.each([
       ['a body without data', {}],
       ['data that is not an object', { data: 'x' }],
     ])('refuses %s', async (_, body) => {
-      expectStatus(await api.web(owner.token, 'post', '', body), 400, 'VALIDATION_FAILED');
+      expectStatus(await t.api.web(owner.token, 'post', '', body), 400, 'VALIDATION_FAILED');
     });
 
     it.each(['0', '-3', 'abc', '2147483648', '1e3'])('refuses party id %s with 400', async (id) => {
-      const res = await api.web(owner.token, 'get', `/${id}`);
+      const res = await t.api.web(owner.token, 'get', `/${id}`);
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('partyId');
     });
 
     it('refuses a bad join body', async () => {
-      const party = await api.party(owner);
-      const [a] = await api.players(1);
+      const party = await t.api.party(owner);
+      const [a] = await t.api.players(1);
       for (const body of [{ team: 5 }, { channels: 'x' }, { channels: ['a', 'a'] }, { role: 1 }]) {
-        expectStatus(await api.join(a, party.id, body), 400, 'VALIDATION_FAILED');
+        expectStatus(await t.api.join(a, party.id, body), 400, 'VALIDATION_FAILED');
       }
-      expect((await api.getParty(party.id)).member_count).toBe(1);
+      expect((await t.api.getParty(party.id)).member_count).toBe(1);
     });
   });
 });

@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { beforeAll, expect, it } from '@jest/globals';
 import { createConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
 import { Transactions } from '../../src/database/transactions';
-import { Api } from '../support/api';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, useTestApp } from '../support/test-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A real InnoDB deadlock against the service's unit of work: it is retried, not surfaced. */
 describeApi('deadlock retry', () => {
-  let app: TestApp;
+  const t = useTestApp();
   let partyA: number;
   let partyB: number;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    const api = new Api(app.url, app.serverKey);
-    const [owner] = await api.players(1);
-    partyA = (await api.party(owner)).id;
-    partyB = (await api.party(owner)).id;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
+    const [owner] = await t.api.players(1);
+    partyA = (await t.api.party(owner)).id;
+    partyB = (await t.api.party(owner)).id;
   });
 
   it('retries a unit of work chosen as the deadlock victim, and it then succeeds', async () => {
@@ -34,7 +26,7 @@ describeApi('deadlock retry', () => {
       await rival.query('START TRANSACTION');
       await rival.query('UPDATE party SET description = ? WHERE id = ?', ['rival', partyB]);
       let attempts = 0;
-      const result = await app.app.get(Transactions).run(async (manager) => {
+      const result = await t.app.app.get(Transactions).run(async (manager) => {
         attempts++;
         await manager.query('SELECT id FROM party WHERE id = ? FOR UPDATE', [partyA]);
         if (attempts === 1) {
@@ -47,7 +39,7 @@ describeApi('deadlock retry', () => {
       });
       expect(result).toBe('done');
       expect(attempts).toBe(2);
-      const [row] = await app.app.get(DataSource).query('SELECT description FROM party WHERE id = ?', [partyA]);
+      const [row] = await t.db.query('SELECT description FROM party WHERE id = ?', [partyA]);
       expect(row.description).toBe('rival');
     } finally {
       await rival.end();

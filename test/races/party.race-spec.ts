@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
+import { expect, it } from '@jest/globals';
 import { Response } from 'supertest';
-import { Api, expectStatus } from '../support/api';
+import { expectStatus } from '../support/api';
 import { invariantsOf } from '../support/db';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, useTestApp } from '../support/test-app';
 
 const statuses = (responses: Response[]) => responses.map((res) => res.status).sort();
 const count = (responses: Response[], status: number, code?: string) =>
@@ -11,68 +10,56 @@ const count = (responses: Response[], status: number, code?: string) =>
 
 /** Real concurrent HTTP requests against one service; SQL then checks the invariants. */
 describeApi('races on one service process', () => {
-  let app: TestApp;
-  let api: Api;
-  let db: DataSource;
-
-  beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
-    db = app.app.get(DataSource);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
-  });
+  const t = useTestApp();
 
   it('32 concurrent joins into a party of 5: exactly 4 succeed, member_count 5', async () => {
-    const [owner, ...joiners] = await api.players(33);
-    const party = await api.party(owner, { max_member_count: 5 });
-    const results = await Promise.all(joiners.map((player) => api.join(player, party.id)));
+    const [owner, ...joiners] = await t.api.players(33);
+    const party = await t.api.party(owner, { max_member_count: 5 });
+    const results = await Promise.all(joiners.map((player) => t.api.join(player, party.id)));
     expect(count(results, 200)).toBe(4);
     expect(count(results, 409, 'PARTY_FULL')).toBe(28);
     expect(statuses(results).every((s) => s < 500)).toBe(true);
-    const state = await invariantsOf(db, party.id);
+    const state = await invariantsOf(t.db, party.id);
     expect(state).toMatchObject({ memberCount: 5, acceptedRows: 5, owners: [owner.id] });
   });
 
   it('concurrent accepts into a nearly full private party: only the free seats are filled', async () => {
-    const [owner, ...requesters] = await api.players(13);
-    const party = await api.party(owner, { max_member_count: 4, is_private: true });
-    const requests = await Promise.all(requesters.map(async (player) => (await api.join(player, party.id)).body.row.id as number));
-    const results = await Promise.all(requests.map((id) => api.web(owner.token, 'put', `/${party.id}/waiting/${id}`)));
+    const [owner, ...requesters] = await t.api.players(13);
+    const party = await t.api.party(owner, { max_member_count: 4, is_private: true });
+    const requests = await Promise.all(requesters.map(async (player) => (await t.api.join(player, party.id)).body.row.id as number));
+    const results = await Promise.all(requests.map((id) => t.api.web(owner.token, 'put', `/${party.id}/waiting/${id}`)));
     expect(count(results, 200)).toBe(3);
     expect(count(results, 409, 'PARTY_FULL')).toBe(9);
-    expect(await invariantsOf(db, party.id)).toMatchObject({ memberCount: 4, acceptedRows: 4 });
+    expect(await invariantsOf(t.db, party.id)).toMatchObject({ memberCount: 4, acceptedRows: 4 });
   });
 
   it('the same request accepted 8 times at once is accepted once', async () => {
-    const [owner, requester] = await api.players(2);
-    const party = await api.party(owner, { is_private: true });
-    const request = (await api.join(requester, party.id)).body.row;
-    const results = await Promise.all(Array.from({ length: 8 }, () => api.web(owner.token, 'put', `/${party.id}/waiting/${request.id}`)));
+    const [owner, requester] = await t.api.players(2);
+    const party = await t.api.party(owner, { is_private: true });
+    const request = (await t.api.join(requester, party.id)).body.row;
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.api.web(owner.token, 'put', `/${party.id}/waiting/${request.id}`)));
     expect(count(results, 200)).toBe(1);
     expect(count(results, 404, 'MEMBERSHIP_NOT_FOUND')).toBe(7);
-    expect(await invariantsOf(db, party.id)).toMatchObject({ memberCount: 2, acceptedRows: 2 });
+    expect(await invariantsOf(t.db, party.id)).toMatchObject({ memberCount: 2, acceptedRows: 2 });
   });
 
   it('one player joining 8 times at once gets exactly one membership', async () => {
-    const [owner, player] = await api.players(2);
-    const party = await api.party(owner);
-    const results = await Promise.all(Array.from({ length: 8 }, () => api.join(player, party.id)));
+    const [owner, player] = await t.api.players(2);
+    const party = await t.api.party(owner);
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.api.join(player, party.id)));
     expect(count(results, 200)).toBe(1);
     expect(count(results, 409, 'ALREADY_MEMBER')).toBe(7);
-    expect(await invariantsOf(db, party.id)).toMatchObject({ memberCount: 2, acceptedRows: 2 });
+    expect(await invariantsOf(t.db, party.id)).toMatchObject({ memberCount: 2, acceptedRows: 2 });
   });
 
   it('the owner and several members leaving at once leave exactly one owner', async () => {
-    const [owner, ...members] = await api.players(10);
-    const party = await api.party(owner);
-    for (const member of members) expectStatus(await api.join(member, party.id), 200);
+    const [owner, ...members] = await t.api.players(10);
+    const party = await t.api.party(owner);
+    for (const member of members) expectStatus(await t.api.join(member, party.id), 200);
     const leavers = [owner, ...members.slice(0, 6)];
-    const results = await Promise.all(leavers.map((player) => api.web(player.token, 'delete', `/${party.id}`)));
+    const results = await Promise.all(leavers.map((player) => t.api.web(player.token, 'delete', `/${party.id}`)));
     expect(count(results, 200)).toBe(leavers.length);
-    const state = await invariantsOf(db, party.id);
+    const state = await invariantsOf(t.db, party.id);
     expect(state).toMatchObject({ exists: true, memberCount: 3, acceptedRows: 3 });
     expect(state.owners).toHaveLength(1);
     expect(state.ownerId).toBe(state.owners[0]);
@@ -80,26 +67,26 @@ describeApi('races on one service process', () => {
   });
 
   it('everyone leaving at once deletes the party and leaves nothing behind', async () => {
-    const [owner, ...members] = await api.players(6);
-    const party = await api.party(owner);
-    for (const member of members) await api.join(member, party.id);
-    const results = await Promise.all([owner, ...members].map((player) => api.web(player.token, 'delete', `/${party.id}`)));
+    const [owner, ...members] = await t.api.players(6);
+    const party = await t.api.party(owner);
+    for (const member of members) await t.api.join(member, party.id);
+    const results = await Promise.all([owner, ...members].map((player) => t.api.web(player.token, 'delete', `/${party.id}`)));
     expect(count(results, 200)).toBe(6);
-    expect(await invariantsOf(db, party.id)).toMatchObject({ exists: false, acceptedRows: 0 });
+    expect(await invariantsOf(t.db, party.id)).toMatchObject({ exists: false, acceptedRows: 0 });
   });
 
   it('an ownership transfer racing the owner leaving never yields two owners', async () => {
     for (let round = 0; round < 5; round++) {
-      const [owner, heir, other] = await api.players(3);
-      const party = await api.party(owner);
-      await api.join(heir, party.id);
-      await api.join(other, party.id);
+      const [owner, heir, other] = await t.api.players(3);
+      const party = await t.api.party(owner);
+      await t.api.join(heir, party.id);
+      await t.api.join(other, party.id);
       await Promise.all([
-        api.web(owner.token, 'put', `/${party.id}`, { data: { owner: heir.id } }),
-        api.web(owner.token, 'delete', `/${party.id}`),
-        api.web(other.token, 'delete', `/${party.id}`),
+        t.api.web(owner.token, 'put', `/${party.id}`, { data: { owner: heir.id } }),
+        t.api.web(owner.token, 'delete', `/${party.id}`),
+        t.api.web(other.token, 'delete', `/${party.id}`),
       ]);
-      const state = await invariantsOf(db, party.id);
+      const state = await invariantsOf(t.db, party.id);
       expect(state.owners).toHaveLength(1);
       expect(state.ownerId).toBe(state.owners[0]);
       expect(state.memberCount).toBe(state.acceptedRows);

@@ -1,9 +1,12 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/app-config';
 import { databaseNameOf, withAdmin } from './mysql-admin';
+import { Api } from './api';
 import { TEST_SERVER_KEY } from './test-env';
 
 export const onMysql = () => process.env.TEST_DATABASE_KIND === 'mysql';
@@ -53,4 +56,30 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
     serverKey: config.serverKey.key ?? TEST_SERVER_KEY,
     close: () => app.close(),
   };
+}
+
+export interface TestContext {
+  app: TestApp;
+  /** Client for the app's HTTP API. */
+  api: Api;
+  /** The app's own data source, for checking what SQL says. */
+  db: DataSource;
+}
+
+/**
+ * Starts the app on this spec's fresh database before the suite, and stops it and drops the database
+ * after. The returned object is filled in by then: use it inside tests.
+ */
+export function useTestApp(env: Record<string, string | undefined> = {}): TestContext {
+  const context = {} as TestContext;
+  beforeAll(async () => {
+    context.app = await startTestApp(env);
+    context.api = new Api(context.app.url, context.app.serverKey);
+    context.db = context.app.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await context.app?.close();
+    await dropTestDatabase();
+  });
+  return context;
 }
