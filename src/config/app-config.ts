@@ -110,13 +110,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
-    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 1500, 100, 600_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 1800, 100, 600_000),
     environment,
     database: parseDatabase(env, problems, {
       size: integer('DB_POOL_SIZE', 10, 1, 1000),
       queueLimit: integer('DB_QUEUE_LIMIT', 500, 1, 100_000),
-      acquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 800, 50, 60_000),
-      queryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 1000, 50, 600_000),
+      acquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 1200, 50, 60_000),
+      queryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 1500, 50, 600_000),
     }),
     serverKey: parseServerKey(env.SERVER_KEY, environment, problems),
     sessionTtlSeconds: duration('SESSION_TTL', 7 * 86400),

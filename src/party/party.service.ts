@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Caller } from '../common/caller/caller';
 import { isDuplicateKey } from '../common/errors/database-errors';
 import { DomainError } from '../common/errors/domain-error';
@@ -9,17 +10,17 @@ import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import { JoinPartyBody, PartyEditFields, PartyFields } from './dto/party-fields.dto';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
-import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { assertCanManage, assertOwnerOrServer, requirePlayer } from './party.access';
 import { PARTY_LIMITS } from './party.limits';
-import { lockParty, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
+import { JoinState, lockParty, readJoinState, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
 
 /** Every change to parties and memberships (SPEC §3). Each runs in one transaction holding the party's row lock. */
 @Injectable()
 export class PartyService {
   constructor(
     private readonly transactions: Transactions,
+    @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,15 +52,14 @@ export class PartyService {
   }
 
   /** Public party: accepted at once while a seat is free. Private party: a waiting join request. */
-  join(caller: Caller, partyId: number, body: JoinPartyBody): Promise<Membership> {
+  async join(caller: Caller, partyId: number, body: JoinPartyBody): Promise<Membership> {
     const playerId = requirePlayer(caller);
+    // Most refusals can be told from committed data, without the party's row lock: a crowd joining a
+    // full party is then turned away at once instead of queueing for the lock. What passes is checked
+    // again under the lock.
+    assertMayJoin(await readJoinState(this.dataSource.manager, partyId, playerId, false), body);
     return this.transactions.run(async (manager) => {
-      const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
-      assertTeamAndChannels(party, body);
-      if (await manager.existsBy(PartyBan, { partyId, playerId })) {
-        throw new DomainError(ErrorCode.PERMISSION_DENIED, `player ${playerId} is banned from party ${partyId}`);
-      }
-      if (await manager.existsBy(Membership, { partyId, playerId })) throw alreadyMember(playerId, partyId);
+      const { party } = assertMayJoin(await readJoinState(manager, partyId, playerId, this.transactions.supportsRowLocks), body);
       if (!party.isPrivate && !(await takeSeat(manager, partyId))) throw partyFull(party);
       const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
       return this.insertMembership(manager, partyId, playerId, MemberRole.MEMBER, status, body);
@@ -191,7 +191,9 @@ export class PartyService {
   }
 }
 
-function assertTeamAndChannels(party: Party, choice: JoinPartyBody): void {
+/** Why a player may not join (in the order a client should hear it), or the state when they may. */
+function assertMayJoin(state: JoinState, choice: JoinPartyBody): JoinState {
+  const { party, playerId } = state;
   if (choice.team != null && !party.teams.includes(choice.team)) {
     throw new DomainError(ErrorCode.INVALID_TEAM, `team "${choice.team}" is not one of the party's teams ${JSON.stringify(party.teams)}`);
   }
@@ -199,6 +201,10 @@ function assertTeamAndChannels(party: Party, choice: JoinPartyBody): void {
   if (unknown.length > 0) {
     throw new DomainError(ErrorCode.INVALID_CHANNELS, `${JSON.stringify(unknown)} not among the party's channels ${JSON.stringify(party.channels)}`);
   }
+  if (state.banned) throw new DomainError(ErrorCode.PERMISSION_DENIED, `player ${playerId} is banned from party ${party.id}`);
+  if (state.hasMembership) throw alreadyMember(playerId, party.id);
+  if (!party.isPrivate && party.memberCount >= party.maxMemberCount) throw partyFull(party);
+  return state;
 }
 
 async function clearRemovedTeams(manager: EntityManager, partyId: number, teams: string[]): Promise<void> {

@@ -21,6 +21,27 @@ export async function lockParty(manager: EntityManager, partyId: number, rowLock
   return party;
 }
 
+/** What decides a join: the party, and whether the player is banned from it or already has a membership. */
+export interface JoinState {
+  party: Party;
+  playerId: number;
+  banned: boolean;
+  hasMembership: boolean;
+}
+
+/** One round trip; with `rowLocks` the party row is locked for the rest of the transaction. */
+export async function readJoinState(manager: EntityManager, partyId: number, playerId: number, rowLocks: boolean): Promise<JoinState> {
+  const query = manager
+    .createQueryBuilder(Party, 'party')
+    .addSelect((sub) => sub.select('COUNT(*)').from(PartyBan, 'ban').where('ban.party_id = party.id AND ban.player_id = :playerId'), 'banned')
+    .addSelect((sub) => sub.select('COUNT(*)').from(Membership, 'm').where('m.party_id = party.id AND m.player_id = :playerId'), 'memberships')
+    .where('party.id = :partyId', { partyId, playerId });
+  if (rowLocks) query.setLock('pessimistic_write');
+  const { entities, raw } = await query.getRawAndEntities<{ banned: string | number; memberships: string | number }>();
+  if (entities.length === 0) throw partyNotFound(partyId);
+  return { party: entities[0], playerId, banned: Number(raw[0].banned) > 0, hasMembership: Number(raw[0].memberships) > 0 };
+}
+
 export function partyNotFound(partyId: number): DomainError {
   return new DomainError(ErrorCode.PARTY_NOT_FOUND, `party ${partyId} does not exist`);
 }
