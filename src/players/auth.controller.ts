@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -30,6 +30,7 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(GuestSignInLimitGuard)
   @ApiOperation({ summary: 'Sign in as a new guest player', description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).' })
+  @ApiBody({ type: GuestLoginBody, required: false })
   @ApiOkResponse({ type: GuestLoginResponse })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)
   async guest(@Body() body: GuestLoginBody): Promise<GuestLoginResponse> {
