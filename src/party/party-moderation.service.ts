@@ -34,6 +34,7 @@ export class PartyModerationService {
   /** Removes an accepted member; the count falls in the same transaction. */
   kick(caller: Caller, partyId: number, playerId: number): Promise<Membership> {
     return this.inParty(caller, partyId, async (manager, party, standing) => {
+      assertCanManage(standing); // who may kick at all comes before whether the target exists
       const member = await acceptedMember(manager, partyId, playerId);
       assertCanRemove(standing, playerId, member);
       await removeMembership(manager, party, member);

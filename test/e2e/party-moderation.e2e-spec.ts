@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { expectStatus, PartyRow, Surface } from '../support/api';
-import { invariantsOf, snapshot } from '../support/db';
+import { invariantsOf } from '../support/db';
+import { snapshot } from '../support/db-snapshot';
 import { describeApi, useTestApp } from '../support/test-app';
 
 describeApi('roles and moderation', () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { expectStatus, TestPlayer } from '../support/api';
-import { setRole, snapshot } from '../support/db';
+import { setRole } from '../support/db';
+import { snapshot } from '../support/db-snapshot';
 import { describeApi, useTestApp } from '../support/test-app';
 
 describeApi('party rules (SPEC §3, §4)', () => {

@@ -7,15 +7,6 @@ export async function countRows(app: TestApp, table: 'player' | 'session' | 'par
   return Number(n);
 }
 
-/** A snapshot of every party and membership row, to prove that a refused request changed nothing. */
-export async function snapshot(app: TestApp): Promise<unknown> {
-  const dataSource = app.app.get(DataSource);
-  return {
-    parties: await dataSource.query('SELECT * FROM party ORDER BY id'),
-    memberships: await dataSource.query('SELECT * FROM membership ORDER BY id'),
-  };
-}
-
 export async function setRole(app: TestApp, partyId: number, playerId: number, role: number): Promise<void> {
   await app.app.get(DataSource).query('UPDATE membership SET role = ? WHERE party_id = ? AND player_id = ?', [role, partyId, playerId]);
 }
