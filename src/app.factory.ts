@@ -23,6 +23,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger ?? ['log', 'warn', 'error'],
   });
   app.disable('x-powered-by');
+  app.set('etag', false); // hashing every JSON body costs CPU for conditional GETs that game clients do not make
   app.set('trust proxy', config.trustProxyHops);
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(helmet());

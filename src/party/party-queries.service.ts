@@ -40,18 +40,21 @@ export class PartyQueries {
 
   /** Accepted members: the owner first, then by who joined first. */
   async members(partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership & { player: Player }>> {
-    await this.get(partyId);
-    const [list, totalCount] = await this.dataSource.manager
-      .createQueryBuilder(Membership, 'm')
-      .innerJoinAndSelect('m.player', 'player')
-      .where('m.party_id = :partyId AND m.status = :accepted', { partyId, accepted: MembershipStatus.ACCEPTED })
-      .orderBy('CASE WHEN m.role = :owner THEN 0 ELSE 1 END', 'ASC')
-      .addOrderBy('m.id', 'ASC')
-      .setParameter('owner', MemberRole.OWNER)
-      .offset(skip)
-      .limit(limit)
-      .getManyAndCount();
-    return { list: list as (Membership & { player: Player })[], totalCount };
+    const [party, list] = await Promise.all([
+      this.get(partyId),
+      this.dataSource.manager
+        .createQueryBuilder(Membership, 'm')
+        .innerJoinAndSelect('m.player', 'player')
+        .where('m.party_id = :partyId AND m.status = :accepted', { partyId, accepted: MembershipStatus.ACCEPTED })
+        .orderBy('CASE WHEN m.role = :owner THEN 0 ELSE 1 END', 'ASC')
+        .addOrderBy('m.id', 'ASC')
+        .setParameter('owner', MemberRole.OWNER)
+        .offset(skip)
+        .limit(limit)
+        .getMany(),
+    ]);
+    // member_count is kept equal to the accepted rows in the same transactions, so no COUNT is needed.
+    return { list: list as (Membership & { player: Player })[], totalCount: party.memberCount };
   }
 
   /** Join requests, oldest first: for the owner, admins and the trusted server. */

@@ -1,5 +1,5 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
-import { PlayerView, toPlayerView } from '../players/player.view';
+import { playerFields, PlayerView } from '../players/player.view';
 import { Player } from '../players/entities/player.entity';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
 import { PartyBan } from './entities/party-ban.entity';
@@ -72,10 +72,12 @@ export function toPartyView(party: Party): PartyView {
 }
 
 export function toMembershipView(membership: Membership): MembershipView {
+  return { id: membership.id, party: membership.partyId, player: membership.playerId, ...membershipFields(membership) };
+}
+
+/** The membership's own fields, shown on memberships and on members. */
+function membershipFields(membership: Membership): Pick<MembershipView, 'role' | 'status' | 'data' | 'variables' | 'channels' | 'team'> {
   return {
-    id: membership.id,
-    party: membership.partyId,
-    player: membership.playerId,
     role: membership.role,
     status: membership.status,
     data: membership.data,
@@ -86,9 +88,7 @@ export function toMembershipView(membership: Membership): MembershipView {
 }
 
 export function toMemberView(membership: Membership & { player: Player }): MemberView {
-  const { created_at: _joinedService, ...player } = toPlayerView(membership.player);
-  const { id, party: _party, player: _player, ...fields } = toMembershipView(membership);
-  return { ...player, ...fields, membership: id };
+  return { ...playerFields(membership.player), ...membershipFields(membership), membership: membership.id };
 }
 
 export class BanView {

@@ -18,6 +18,11 @@ export class PlayerView {
 }
 
 export function toPlayerView(player: Player): PlayerView {
+  return { ...playerFields(player), created_at: player.createdAt.toISOString() };
+}
+
+/** The player's fields shown wherever a player appears (members included), all but created_at. */
+export function playerFields(player: Player): Omit<PlayerView, 'created_at'> {
   return {
     id: player.id,
     name: player.name,
@@ -30,7 +35,6 @@ export function toPlayerView(player: Player): PlayerView {
     is_guest: player.isGuest,
     first_login: isoOrNull(player.firstLogin),
     last_login: isoOrNull(player.lastLogin),
-    created_at: player.createdAt.toISOString(),
   };
 }
 

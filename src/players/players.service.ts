@@ -64,6 +64,6 @@ export class PlayersService {
   }
 }
 
-export function assertNotBanned(player: Player): void {
+export function assertNotBanned(player: Pick<Player, 'id' | 'isBan'>): void {
   if (player.isBan) throw new DomainError(ErrorCode.BANNED, `player ${player.id} is banned`);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { MoreThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
@@ -40,15 +40,20 @@ export class SessionsService {
     return { token, expiresAt };
   }
 
-  /** The player behind a live token; 401 for an unknown or expired token, 403 for a banned player. */
-  async authenticate(token: string): Promise<Player> {
-    const session = await this.sessions.findOne({
-      where: { tokenHash: hashToken(token), expiresAt: MoreThan(new Date()) },
-      relations: { player: true },
-    });
-    if (!session?.player) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'session token is unknown or expired');
-    assertNotBanned(session.player);
-    return session.player;
+  /**
+   * The id of the player behind a live token; 401 for an unknown or expired token, 403 for a banned
+   * player. Every Web API call starts here, so it is one indexed statement reading two columns.
+   */
+  async authenticate(token: string): Promise<number> {
+    const player = await this.sessions
+      .createQueryBuilder('session')
+      .innerJoin('session.player', 'player')
+      .select(['player.id AS id', 'player.is_ban AS is_ban'])
+      .where('session.token_hash = :hash AND session.expires_at > :now', { hash: hashToken(token), now: new Date() })
+      .getRawOne<{ id: number; is_ban: number | boolean }>();
+    if (!player) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'session token is unknown or expired');
+    assertNotBanned({ id: Number(player.id), isBan: Boolean(Number(player.is_ban)) });
+    return Number(player.id);
   }
 }
 

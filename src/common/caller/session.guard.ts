@@ -18,9 +18,9 @@ export class SessionGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
     const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
     if (!match) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or malformed Authorization: Bearer <session token>');
-    const player = await this.sessions.authenticate(match[1]);
-    await this.limiter.consume('player', String(player.id));
-    request.caller = asPlayer(player.id);
+    const playerId = await this.sessions.authenticate(match[1]);
+    await this.limiter.consume('player', String(playerId));
+    request.caller = asPlayer(playerId);
     return true;
   }
 }
