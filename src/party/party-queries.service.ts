@@ -7,7 +7,7 @@ import { Membership, MemberRole, MembershipStatus } from './entities/membership.
 import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { assertCanManage, requirePlayer } from './party.access';
-import { partyNotFound, standingOf } from './party.store';
+import { findParty, standingOf } from './party.store';
 import { Player } from '../players/entities/player.entity';
 
 /** Reads: single statements, no locks. */
@@ -15,10 +15,8 @@ import { Player } from '../players/entities/player.entity';
 export class PartyQueries {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async get(partyId: number): Promise<Party> {
-    const party = await this.dataSource.manager.findOneBy(Party, { id: partyId });
-    if (!party) throw partyNotFound(partyId);
-    return party;
+  get(partyId: number): Promise<Party> {
+    return findParty(this.dataSource.manager, partyId);
   }
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */

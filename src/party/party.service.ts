@@ -13,7 +13,7 @@ import { Membership, MemberRole, MembershipStatus } from './entities/membership.
 import { Party } from './entities/party.entity';
 import { assertCanManage, assertOwnerOrServer, requirePlayer } from './party.access';
 import { PARTY_LIMITS } from './party.limits';
-import { JoinState, lockParty, readJoinState, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
+import { findMembership, JoinState, lockParty, readJoinState, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
 
 /** Every change to parties and memberships (SPEC §3). Each runs in one transaction holding the party's row lock. */
 @Injectable()
@@ -117,7 +117,7 @@ export class PartyService {
     const playerId = requirePlayer(caller);
     return this.transactions.run(async (manager) => {
       const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
-      const membership = await manager.findOneBy(Membership, { partyId, playerId });
+      const membership = await findMembership(manager, partyId, playerId);
       if (!membership) throw new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not in party ${partyId}`);
       await removeMembership(manager, party, membership);
       return membership;
@@ -176,7 +176,9 @@ export class PartyService {
       createdAt: new Date(),
     });
     try {
-      return await manager.save(membership);
+      const { identifiers } = await manager.insert(Membership, membership);
+      membership.id = identifiers[0].id;
+      return membership;
     } catch (error) {
       // The unique key (party, player) is the last word should two requests ever get this far.
       if (isDuplicateKey(error)) throw alreadyMember(playerId, partyId);

@@ -6,6 +6,7 @@ import { Membership, MemberRole, MembershipStatus } from './entities/membership.
 import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { Standing } from './party.access';
+import { hydrate, selectEntity } from '../database/fixed-sql';
 
 /*
  * The SQL every party write is built from. Writers lock the party row first (SELECT … FOR UPDATE),
@@ -14,11 +15,14 @@ import { Standing } from './party.access';
  */
 
 export async function lockParty(manager: EntityManager, partyId: number, rowLocks: boolean): Promise<Party> {
-  const query = manager.createQueryBuilder(Party, 'party').where('party.id = :partyId', { partyId });
-  if (rowLocks) query.setLock('pessimistic_write');
-  const party = await query.getOne();
+  const party = await selectEntity(manager, Party, `SELECT * FROM party WHERE id = ?${rowLocks ? ' FOR UPDATE' : ''}`, [partyId]);
   if (!party) throw partyNotFound(partyId);
   return party;
+}
+
+/** The party, or PARTY_NOT_FOUND; a plain read. */
+export async function findParty(manager: EntityManager, partyId: number): Promise<Party> {
+  return lockParty(manager, partyId, false);
 }
 
 /** What decides a join: the party, and whether the player is banned from it or already has a membership. */
@@ -31,15 +35,20 @@ export interface JoinState {
 
 /** One round trip; with `rowLocks` the party row is locked for the rest of the transaction. */
 export async function readJoinState(manager: EntityManager, partyId: number, playerId: number, rowLocks: boolean): Promise<JoinState> {
-  const query = manager
-    .createQueryBuilder(Party, 'party')
-    .addSelect((sub) => sub.select('COUNT(*)').from(PartyBan, 'ban').where('ban.party_id = party.id AND ban.player_id = :playerId'), 'banned')
-    .addSelect((sub) => sub.select('COUNT(*)').from(Membership, 'm').where('m.party_id = party.id AND m.player_id = :playerId'), 'memberships')
-    .where('party.id = :partyId', { partyId, playerId });
-  if (rowLocks) query.setLock('pessimistic_write');
-  const { entities, raw } = await query.getRawAndEntities<{ banned: string | number; memberships: string | number }>();
-  if (entities.length === 0) throw partyNotFound(partyId);
-  return { party: entities[0], playerId, banned: Number(raw[0].banned) > 0, hasMembership: Number(raw[0].memberships) > 0 };
+  const [row] = await manager.query(
+    'SELECT party.*, ' +
+      '(SELECT COUNT(*) FROM party_ban b WHERE b.party_id = party.id AND b.player_id = ?) AS banned, ' +
+      '(SELECT COUNT(*) FROM membership m WHERE m.party_id = party.id AND m.player_id = ?) AS memberships ' +
+      `FROM party WHERE party.id = ?${rowLocks ? ' FOR UPDATE' : ''}`,
+    [playerId, playerId, partyId],
+  );
+  if (!row) throw partyNotFound(partyId);
+  return { party: hydrate(manager, Party, row), playerId, banned: Number(row.banned) > 0, hasMembership: Number(row.memberships) > 0 };
+}
+
+/** A player's membership (waiting or accepted) in a party. */
+export function findMembership(manager: EntityManager, partyId: number, playerId: number): Promise<Membership | null> {
+  return selectEntity(manager, Membership, 'SELECT * FROM membership WHERE party_id = ? AND player_id = ?', [partyId, playerId]);
 }
 
 export function partyNotFound(partyId: number): DomainError {
@@ -48,8 +57,7 @@ export function partyNotFound(partyId: number): DomainError {
 
 export async function standingOf(manager: EntityManager, caller: Caller, partyId: number): Promise<Standing> {
   if (caller.kind === 'server') return caller;
-  const membership = await manager.findOneBy(Membership, { partyId, playerId: caller.playerId });
-  return { kind: 'player', playerId: caller.playerId, membership };
+  return { kind: 'player', playerId: caller.playerId, membership: await findMembership(manager, partyId, caller.playerId) };
 }
 
 /** Takes one seat if one is free; false when the party is full. */

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
+import { columnValue } from '../database/fixed-sql';
 import { Transactions } from '../database/transactions';
 import { Player } from './entities/player.entity';
 import { Session } from './entities/session.entity';
@@ -45,12 +46,12 @@ export class SessionsService {
    * player. Every Web API call starts here, so it is one indexed statement reading two columns.
    */
   async authenticate(token: string): Promise<number> {
-    const player = await this.sessions
-      .createQueryBuilder('session')
-      .innerJoin('session.player', 'player')
-      .select(['player.id AS id', 'player.is_ban AS is_ban'])
-      .where('session.token_hash = :hash AND session.expires_at > :now', { hash: hashToken(token), now: new Date() })
-      .getRawOne<{ id: number; is_ban: number | boolean }>();
+    const manager = this.sessions.manager;
+    const now = columnValue(manager, Session, 'expiresAt', new Date());
+    const [player] = await manager.query(
+      'SELECT p.id, p.is_ban FROM session s INNER JOIN player p ON p.id = s.player_id WHERE s.token_hash = ? AND s.expires_at > ?',
+      [hashToken(token), now],
+    );
     if (!player) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'session token is unknown or expired');
     assertNotBanned({ id: Number(player.id), isBan: Boolean(Number(player.is_ban)) });
     return Number(player.id);
