@@ -8,6 +8,7 @@ const e2eSpecs = ['<rootDir>/test/e2e/**/*.e2e-spec.ts', '<rootDir>/test/races/*
 
 module.exports = {
   testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e-embedded', testMatch: e2eSpecs, setupFiles: ['<rootDir>/test/support/env.embedded.ts'] },
