@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** A server process the bench started, with the tail of its output kept for when something goes wrong. */
 export interface ServerProcess {
@@ -20,17 +19,7 @@ const STOP_GRACE_MS = 5_000;
 /** Every process still running, so cleanup can end them even when the run fails half-way. */
 const running = new Set<ServerProcess>();
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; the tiny race until the server binds it is acceptable here). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../test/support/service-process';
 
 export interface StartOptions {
   name: string;

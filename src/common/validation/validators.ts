@@ -1,5 +1,7 @@
-import { Transform } from 'class-transformer';
-import { ValidateBy, ValidateIf, ValidationOptions, buildMessage } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsDefined, IsObject, ValidateBy, ValidateIf, ValidateNested, ValidationOptions, buildMessage } from 'class-validator';
 
 export const INT32_MAX = 2_147_483_647;
 
@@ -103,3 +105,7 @@ export const RawValue = () => Transform(({ obj, key }) => (Object.prototype.hasO
  * which would then reach a NOT NULL column). Use IsOptional only where null is a meaningful value.
  */
 export const Optional = (options?: ValidationOptions) => ValidateIf((_, value) => value !== undefined, options);
+
+/** The seeds' `{"data": {...}}` request envelope: an object, validated as `type`. */
+export const DataEnvelope = (type: new () => object) =>
+  applyDecorators(ApiProperty({ type }), IsDefined(), IsObject(), ValidateNested(), Type(() => type));

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsObject, IsString, Length, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsNameList, Optional, IsStringMap, MaxUtf8Bytes, ParseJsonArray, RawValue, Trim } from '../../common/validation/validators';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
+import { DataEnvelope, IsNameList, Optional, IsStringMap, MaxUtf8Bytes, ParseJsonArray, RawValue, Trim } from '../../common/validation/validators';
 import { PARTY_LIMITS as L } from '../party.limits';
 
 const nameList = (what: string) =>
@@ -72,11 +71,7 @@ export class PartyFields {
 }
 
 export class CreatePartyBody {
-  @ApiProperty({ type: PartyFields })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PartyFields)
+  @DataEnvelope(PartyFields)
   data: PartyFields;
 }
 
@@ -106,11 +101,7 @@ export class PartyEditFields extends OmitType(PartyFields, ['name'] as const) {
 }
 
 export class EditPartyBody {
-  @ApiProperty({ type: PartyEditFields })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PartyEditFields)
+  @DataEnvelope(PartyEditFields)
   data: PartyEditFields;
 }
 

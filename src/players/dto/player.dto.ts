@@ -1,7 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsObject, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { Optional, Trim } from '../../common/validation/validators';
+import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { IsBoolean, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { DataEnvelope, Optional, Trim } from '../../common/validation/validators';
 
 export class PlayerFields {
   @ApiPropertyOptional({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$', description: 'Unique login name.' })
@@ -55,20 +54,12 @@ export class PlayerFields {
 export class NewPlayerFields extends OmitType(PlayerFields, ['is_ban'] as const) {}
 
 export class CreatePlayerBody {
-  @ApiProperty({ type: NewPlayerFields })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => NewPlayerFields)
+  @DataEnvelope(NewPlayerFields)
   data: NewPlayerFields;
 }
 
 export class EditPlayerBody {
-  @ApiProperty({ type: PlayerFields })
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PlayerFields)
+  @DataEnvelope(PlayerFields)
   data: PlayerFields;
 }
 
