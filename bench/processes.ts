@@ -23,8 +23,9 @@ export { freePort } from '../test/support/service-process';
 
 export interface StartOptions {
   name: string;
-  /** Run as `node <script>` (never through npm, so the pid is the server's own and its RSS is the server's). */
+  /** Run as `node <nodeFlags> <script>` (never through npm, so the pid is the server's own and its RSS is the server's). */
   script: string;
+  nodeFlags: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
   port: number;
@@ -33,8 +34,8 @@ export interface StartOptions {
 }
 
 /** Starts a server and resolves once it is ready. */
-export async function startServer({ name, script, cwd, env, port, readyPath }: StartOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer({ name, script, nodeFlags, cwd, env, port, readyPath }: StartOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const logged = { warn: 0, error: 0 };
   const pending = { stdout: '', stderr: '' };

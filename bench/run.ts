@@ -11,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -164,11 +164,18 @@ async function dropDatabase(name: string): Promise<void> {
   console.log(`dropped database ${name}`);
 }
 
+/** The Node flags of `npm run start:prod`, so the service runs here exactly as in production. */
+function productionNodeFlags(): string[] {
+  const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  return scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** A minimal environment, so a developer's shell settings (DB_POOL_SIZE, a .env's values…) do not leak into the numbers. */
 async function start(name: ServerName, script: string, readyPath: string, databaseUrl: string, extra: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE, ...extra };
-  const server = await startServer({ name, script: join(ROOT, script), cwd: ROOT, env, port, readyPath });
+  const nodeFlags = name === 'service' ? productionNodeFlags() : [];
+  const server = await startServer({ name, script: join(ROOT, script), nodeFlags, cwd: ROOT, env, port, readyPath });
   console.log(`${name} (pid ${server.child.pid}) ready at ${server.url}`);
   return server;
 }
