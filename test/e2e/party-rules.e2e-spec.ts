@@ -245,17 +245,26 @@ describeApi('party rules (SPEC §3, §4)', () => {
       expect(await snapshot(t.app)).toEqual(before);
     });
 
-    it('accepts exactly 64 KiB of data in UTF-8 and the largest allowed lists', async () => {
+    it('accepts exactly 64 KiB of data in UTF-8 and the largest allowed lists and maps, in 3-byte characters', async () => {
+      // 50 variables of 1,024 "€" are about 160 KB of JSON: more than a MySQL TEXT column holds.
+      const variables = Object.fromEntries(tooMany(50, '€'.repeat(62)).map((k) => [k, '€'.repeat(1024)]));
+      const teams = tooMany(50, '€'.repeat(62));
       const res = await t.api.web(owner.token, 'post', '', {
-        data: {
-          name: 'n'.repeat(128),
-          data: 'é'.repeat(32 * 1024),
-          teams: tooMany(50, 't'.repeat(62)),
-          variables: Object.fromEntries(tooMany(50, 'k'.repeat(62)).map((k) => [k, 'v'.repeat(1024)])),
-        },
+        data: { name: '€'.repeat(128), data: 'é'.repeat(32 * 1024), teams, channels: teams, variables },
       });
       expectStatus(res, 200);
-      expect(Buffer.byteLength((await t.api.getParty(res.body.row.id)).data as string)).toBe(64 * 1024);
+      const stored = await t.api.getParty(res.body.row.id);
+      expect(Buffer.byteLength(stored.data as string)).toBe(64 * 1024);
+      expect(stored.variables).toEqual(variables);
+      expect(JSON.parse(stored.teams as string)).toEqual(teams);
+      const [member] = await t.api.players(1);
+      await t.api.join(member, res.body.row.id);
+      expectStatus(await t.api.web(member.token, 'put', `/${res.body.row.id}/members/me`, { data: 'é'.repeat(32 * 1024), variables }), 200);
+    });
+
+    it('counts characters, not UTF-16 units: 64 emoji make a valid team name', async () => {
+      expectStatus(await t.api.web(owner.token, 'post', '', { data: { name: 'emoji', teams: ['😀'.repeat(64)], variables: { ['😀'.repeat(64)]: '😀'.repeat(1024) } } }), 200);
+      expectStatus(await t.api.web(owner.token, 'post', '', { data: { name: 'emoji', teams: ['😀'.repeat(65)] } }), 400, 'VALIDATION_FAILED');
     });
 
     it('edit refuses bad fields and writes nothing', async () => {

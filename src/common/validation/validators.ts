@@ -8,6 +8,9 @@ export const INT32_MAX = 2_147_483_647;
 /** Keys that would reach Object.prototype when a map is merged or spread carelessly. */
 export const FORBIDDEN_MAP_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Length in characters (code points), as SPEC counts them: an emoji is one, not two UTF-16 units. */
+const characters = (text: string): number => [...text].length;
+
 export interface StringMapLimits {
   maxKeys: number;
   maxKeyLength: number;
@@ -20,10 +23,10 @@ export function stringMapProblem(value: unknown, limits: StringMapLimits): strin
   const entries = Object.entries(value);
   if (entries.length > limits.maxKeys) return `must have at most ${limits.maxKeys} keys`;
   for (const [key, item] of entries) {
-    if (key.length < 1 || key.length > limits.maxKeyLength) return `keys must be 1..${limits.maxKeyLength} characters`;
+    if (characters(key) < 1 || characters(key) > limits.maxKeyLength) return `keys must be 1..${limits.maxKeyLength} characters`;
     if (FORBIDDEN_MAP_KEYS.has(key)) return `key "${key}" is not allowed`;
     if (typeof item !== 'string') return `value of "${key}" must be a string`;
-    if (item.length > limits.maxValueLength) return `value of "${key}" must be at most ${limits.maxValueLength} characters`;
+    if (characters(item) > limits.maxValueLength) return `value of "${key}" must be at most ${limits.maxValueLength} characters`;
   }
   return null;
 }
@@ -60,7 +63,7 @@ export function MaxUtf8Bytes(maxBytes: number, options?: ValidationOptions): Pro
 export function nameListProblem(value: unknown, maxItems: number, maxLength: number): string | null {
   if (!Array.isArray(value)) return 'must be an array of strings (or a string holding a JSON array)';
   if (value.length > maxItems) return `must have at most ${maxItems} names`;
-  if (value.some((name) => typeof name !== 'string' || name.length < 1 || name.length > maxLength)) {
+  if (value.some((name) => typeof name !== 'string' || characters(name) < 1 || characters(name) > maxLength)) {
     return `names must be strings of 1..${maxLength} characters`;
   }
   if (new Set(value).size !== value.length) return 'names must be unique';

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { LONG_TEXT, TIMESTAMP } from '../../database/column-types';
+import { JSON_TEXT, LONG_TEXT, TIMESTAMP } from '../../database/column-types';
 import { Player } from '../../players/entities/player.entity';
 import { Party } from './party.entity';
 
@@ -47,7 +47,7 @@ export class Membership {
   @Column({ type: LONG_TEXT })
   data: string;
 
-  @Column({ type: 'simple-json' })
+  @Column({ type: LONG_TEXT, transformer: JSON_TEXT })
   variables: Record<string, string>;
 
   @Column({ type: 'simple-json' })

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { LONG_TEXT, TIMESTAMP } from '../../database/column-types';
+import { JSON_TEXT, LONG_TEXT, TIMESTAMP } from '../../database/column-types';
 
 @Entity({ name: 'party' })
 export class Party {
@@ -35,7 +35,7 @@ export class Party {
   @Column({ type: LONG_TEXT })
   data: string;
 
-  @Column({ type: 'simple-json' })
+  @Column({ type: LONG_TEXT, transformer: JSON_TEXT })
   variables: Record<string, string>;
 
   /** The owning player's id; null for a party the trusted server created for nobody. */
