@@ -44,8 +44,9 @@ describe('loadConfig', () => {
     }
   });
 
-  it('generates a server key in development only', () => {
-    const dev = loadConfig({}).serverKey;
+  it('generates a server key only when NODE_ENV=development is set', () => {
+    expect(loadConfig({}).serverKey).toEqual({ key: null, generated: false });
+    const dev = loadConfig({ NODE_ENV: 'development' }).serverKey;
     expect(dev.generated).toBe(true);
     expect(dev.key!.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ NODE_ENV: 'production' }).serverKey).toEqual({ key: null, generated: false });

@@ -74,7 +74,8 @@ const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 
 /** Parses and validates the environment once, at boot; every problem is reported together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const environment = env.NODE_ENV || 'development';
+  // Production unless told otherwise: a forgotten NODE_ENV must not switch on development conveniences.
+  const environment = env.NODE_ENV || 'production';
 
   const integer = (name: string, fallback: number, min: number, max: number): number => {
     const raw = env[name];

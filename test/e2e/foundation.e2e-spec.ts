@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { gzipSync } from 'node:zlib';
 import { Session } from '../../src/players/entities/session.entity';
 import { Api, expectStatus, TestPlayer } from '../support/api';
 import { countRows } from '../support/db';
@@ -57,6 +58,31 @@ describeApi('foundation: identities, errors, health and docs', () => {
       const res = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'content-type': 'application/json' }, '{"data":{"__proto__":{"is_ban":true}}}');
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('data.__proto__');
+    });
+
+    it('refuses bodies nested too deeply with 400, without overflowing the stack', async () => {
+      const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+      for (const path of ['/api/auth/guest', '/server/players']) {
+        const res = await t.api.send('post', path, { 'x-server-key': t.app.serverKey, 'content-type': 'application/json' }, deep);
+        expectStatus(res, 400, 'VALIDATION_FAILED');
+        expect(res.body.message).toMatch(/nested deeper/);
+      }
+    });
+
+    it.each(['gzip', 'deflate', 'br'])('refuses a corrupt %s body with 400', async (encoding) => {
+      const res = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'content-type': 'application/json', 'content-encoding': encoding }, 'not compressed at all');
+      expectStatus(res, 400, 'VALIDATION_FAILED');
+    });
+
+    it('accepts a gzip-compressed body', async () => {
+      // fetch, since the test client would serialize a Buffer instead of sending its bytes
+      const res = await fetch(`${t.app.url}/server/players`, {
+        method: 'POST',
+        headers: { 'x-server-key': t.app.serverKey, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+        body: gzipSync(JSON.stringify({ data: { name: 'zipped' } })),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { row: { name: string } }).row.name).toBe('zipped');
     });
 
     it('never leaks a stack trace or SQL', async () => {

@@ -40,6 +40,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (error.type === 'entity.parse.failed') return respond(ErrorCode.VALIDATION_FAILED, 'request body is not valid JSON');
     return respond(ErrorCode.VALIDATION_FAILED, `request body cannot be read: ${error.message}`);
   }
+  if (isDecompressionError(error)) return respond(ErrorCode.VALIDATION_FAILED, 'request body cannot be decompressed');
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = codeOf(status);
@@ -83,4 +84,11 @@ interface BodyParserError {
 function isBodyParserError(error: unknown): error is BodyParserError {
   const candidate = error as Partial<BodyParserError> | null;
   return typeof candidate?.type === 'string' && typeof candidate.status === 'number';
+}
+
+/** zlib's errors for a body sent with Content-Encoding gzip/deflate/br that is not what it says. */
+function isDecompressionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // zlib: Z_DATA_ERROR, Z_BUF_ERROR…; brotli: ERR__ERROR_FORMAT_…
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__'));
 }
