@@ -7,6 +7,18 @@ import { ErrorCode } from '../common/errors/error-code';
 import { PlayerFields } from './dto/player.dto';
 import { Player } from './entities/player.entity';
 
+/** API field → entity property, for edits. */
+const EDITABLE: Record<keyof PlayerFields, keyof Player> = {
+  username: 'username',
+  name: 'name',
+  image: 'image',
+  label: 'label',
+  tags: 'tags',
+  is_guest: 'isGuest',
+  is_tester: 'isTester',
+  is_ban: 'isBan',
+};
+
 @Injectable()
 export class PlayersService {
   constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
@@ -25,7 +37,7 @@ export class PlayersService {
       lastLogin: null,
       createdAt: new Date(),
     });
-    return this.saveUnique(player);
+    return this.players.save(player).catch((error) => rethrowUsernameTaken(error, player.username));
   }
 
   async get(id: number): Promise<Player> {
@@ -41,27 +53,23 @@ export class PlayersService {
     return player;
   }
 
+  /** Writes only the fields given, so an edit racing another (a ban, say) never writes back what it read. */
   async update(id: number, fields: PlayerFields): Promise<Player> {
-    const player = await this.get(id);
-    if (fields.username !== undefined) player.username = fields.username;
-    if (fields.name !== undefined) player.name = fields.name;
-    if (fields.image !== undefined) player.image = fields.image;
-    if (fields.label !== undefined) player.label = fields.label;
-    if (fields.tags !== undefined) player.tags = fields.tags;
-    if (fields.is_guest !== undefined) player.isGuest = fields.is_guest;
-    if (fields.is_tester !== undefined) player.isTester = fields.is_tester;
-    if (fields.is_ban !== undefined) player.isBan = fields.is_ban;
-    return this.saveUnique(player);
-  }
-
-  private async saveUnique(player: Player): Promise<Player> {
-    try {
-      return await this.players.save(player);
-    } catch (error) {
-      if (isDuplicateKey(error)) throw new DomainError(ErrorCode.USERNAME_TAKEN, `username "${player.username}" is taken`);
-      throw error;
+    const changes: Partial<Player> = {};
+    for (const [field, property] of Object.entries(EDITABLE) as [keyof PlayerFields, keyof Player][]) {
+      if (fields[field] !== undefined) Object.assign(changes, { [property]: fields[field] });
     }
+    if (Object.keys(changes).length > 0) {
+      await this.players.update({ id }, changes).catch((error) => rethrowUsernameTaken(error, fields.username));
+    }
+    return this.get(id);
   }
+}
+
+/** The unique key on username is what decides, also between racing requests. */
+function rethrowUsernameTaken(error: unknown, username: string | null | undefined): never {
+  if (isDuplicateKey(error)) throw new DomainError(ErrorCode.USERNAME_TAKEN, `username "${username}" is taken`);
+  throw error;
 }
 
 export function assertNotBanned(player: Pick<Player, 'id' | 'isBan'>): void {

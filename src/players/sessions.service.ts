@@ -32,11 +32,14 @@ export class SessionsService {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlSeconds * 1000);
     await this.transactions.run(async (manager) => {
-      const player = await manager.findOneBy(Player, { id: playerId });
+      // The player row is locked first: inserting the session would take a shared lock on it (foreign
+      // key) that this update then had to upgrade, and two logins of one player would deadlock.
+      const { affected } = await manager.update(Player, { id: playerId }, { lastLogin: now });
+      const player = affected ? await manager.findOneBy(Player, { id: playerId }) : null;
       if (!player) throw new DomainError(ErrorCode.PLAYER_NOT_FOUND, `player ${playerId} does not exist`);
       assertNotBanned(player);
+      if (!player.firstLogin) await manager.update(Player, { id: playerId }, { firstLogin: now });
       await manager.insert(Session, { tokenHash: hashToken(token), playerId, expiresAt, createdAt: now });
-      await manager.update(Player, { id: playerId }, { lastLogin: now, firstLogin: player.firstLogin ?? now });
     });
     return { token, expiresAt };
   }

@@ -161,6 +161,26 @@ describeApi('foundation: identities, errors, health and docs', () => {
       expect(Date.parse(row.last_login)).toBeGreaterThanOrEqual(Date.parse(row.first_login));
     });
 
+    it('never undoes a ban when an edit of another field races it', async () => {
+      for (let round = 0; round < 8; round++) {
+        const player = await t.api.player();
+        const [rename, ban] = await Promise.all([
+          t.api.server('put', `/server/players/${player.id}`, { data: { name: `renamed ${round}` } }),
+          t.api.server('put', `/server/players/${player.id}`, { data: { is_ban: true } }),
+        ]);
+        expectStatus(rename, 200);
+        expectStatus(ban, 200);
+        expect((await t.api.server('get', `/server/players/${player.id}`)).body.row).toMatchObject({ name: `renamed ${round}`, is_ban: true });
+      }
+    });
+
+    it('issues many sessions for one player at once', async () => {
+      const player = await t.api.player();
+      const results = await Promise.all(Array.from({ length: 12 }, () => t.api.server('post', `/server/players/${player.id}/sessions`)));
+      for (const res of results) expectStatus(res, 200);
+      expect(new Set(results.map((res) => res.body.token)).size).toBe(12);
+    });
+
     it('stores only a hash of the token', async () => {
       const player = await t.api.player();
       const stored = await t.db.query('SELECT token_hash FROM session WHERE player_id = ?', [player.id]);
