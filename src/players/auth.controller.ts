@@ -1,11 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config';
-import { APP_CONFIG } from '../config/config.module';
-import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
-import { GuestSignInLimitGuard } from '../common/rate-limit/guest-sign-in-limit.guard';
+import { GuestSignInGuard } from './guest-sign-in.guard';
 import { GuestLoginBody } from './dto/player.dto';
 import { PlayerView, toPlayerView } from './player.view';
 import { PlayersService } from './players.service';
@@ -23,18 +20,16 @@ export class AuthController {
   constructor(
     private readonly players: PlayersService,
     private readonly sessions: SessionsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post('guest')
   @HttpCode(200)
-  @UseGuards(GuestSignInLimitGuard)
+  @UseGuards(GuestSignInGuard)
   @ApiOperation({ summary: 'Sign in as a new guest player', description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).' })
   @ApiBody({ type: GuestLoginBody, required: false })
   @ApiOkResponse({ type: GuestLoginResponse })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)
   async guest(@Body() body: GuestLoginBody): Promise<GuestLoginResponse> {
-    if (!this.config.guestAuthEnabled) throw new DomainError(ErrorCode.NOT_FOUND, 'guest sign-in is turned off');
     const player = await this.players.create({ name: body.name ?? '', is_guest: true });
     const session = await this.sessions.issue(player.id);
     return { user: toPlayerView(await this.players.get(player.id)), token: session.token, expires_at: session.expiresAt.toISOString() };

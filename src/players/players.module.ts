@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ServerKeyGuard, ServerKeyNotice } from '../common/caller/server-key.guard';
+import { ActingPlayerGuard, ServerKeyGuard, ServerKeyNotice } from '../common/caller/server-key.guard';
 import { SessionGuard } from '../common/caller/session.guard';
 import { AuthController } from './auth.controller';
 import { Player } from './entities/player.entity';
@@ -13,7 +13,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Player, Session])],
   controllers: [AuthController, PlayersTrustedController],
-  providers: [PlayersService, SessionsService, SessionGuard, ServerKeyGuard, ServerKeyNotice],
-  exports: [PlayersService, SessionsService, SessionGuard, ServerKeyGuard],
+  providers: [PlayersService, SessionsService, SessionGuard, ServerKeyGuard, ActingPlayerGuard, ServerKeyNotice],
+  exports: [PlayersService, SessionsService, SessionGuard, ServerKeyGuard, ActingPlayerGuard],
 })
 export class PlayersModule {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { TRUSTED_AUTH_ERRORS, TrustedAuth } from '../common/caller/auth.decorators';
+import { SERVER_AUTH_ERRORS, ServerAuth } from '../common/caller/auth.decorators';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { ApiRow } from '../common/openapi/envelopes';
@@ -18,7 +18,7 @@ class SessionResponse {
 const playerIdParam = ApiParam({ name: 'playerId', schema: { type: 'integer', format: 'int32', minimum: 1 } });
 
 @ApiTags('Trusted Server API: players')
-@TrustedAuth()
+@ServerAuth()
 @Controller('server/players')
 export class PlayersTrustedController {
   constructor(
@@ -30,7 +30,7 @@ export class PlayersTrustedController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a player' })
   @ApiRow(PlayerView)
-  @ApiErrors(...TRUSTED_AUTH_ERRORS, ErrorCode.USERNAME_TAKEN)
+  @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.USERNAME_TAKEN)
   async create(@Body() body: CreatePlayerBody): Promise<{ row: PlayerView }> {
     return { row: toPlayerView(await this.players.create(body.data)) };
   }
@@ -39,7 +39,7 @@ export class PlayersTrustedController {
   @ApiOperation({ summary: 'Get a player' })
   @playerIdParam
   @ApiRow(PlayerView)
-  @ApiErrors(...TRUSTED_AUTH_ERRORS)
+  @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND)
   async get(@Param('playerId', IdParamPipe) playerId: number): Promise<{ row: PlayerView }> {
     return { row: toPlayerView(await this.players.get(playerId)) };
   }
@@ -48,7 +48,7 @@ export class PlayersTrustedController {
   @ApiOperation({ summary: 'Edit a player', description: 'Changes only the fields given. Set `is_ban: true` to ban the player.' })
   @playerIdParam
   @ApiRow(PlayerView)
-  @ApiErrors(...TRUSTED_AUTH_ERRORS, ErrorCode.USERNAME_TAKEN)
+  @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.USERNAME_TAKEN)
   async edit(@Param('playerId', IdParamPipe) playerId: number, @Body() body: EditPlayerBody): Promise<{ row: PlayerView }> {
     return { row: toPlayerView(await this.players.update(playerId, body.data)) };
   }
@@ -58,7 +58,7 @@ export class PlayersTrustedController {
   @ApiOperation({ summary: 'Issue a session token for a player', description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.' })
   @playerIdParam
   @ApiOkResponse({ type: SessionResponse })
-  @ApiErrors(...TRUSTED_AUTH_ERRORS)
+  @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.BANNED)
   async issueSession(@Param('playerId', IdParamPipe) playerId: number): Promise<SessionResponse> {
     const session = await this.sessions.issue(playerId);
     return { token: session.token, expires_at: session.expiresAt.toISOString() };

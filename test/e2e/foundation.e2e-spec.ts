@@ -106,10 +106,11 @@ describeApi('foundation: identities, errors, health and docs', () => {
       expectStatus(await t.api.send('post', '/api/auth/guest'), 200);
     });
 
-    it('is 404 when turned off', async () => {
+    it('is 404 when turned off, whatever the body', async () => {
       const off = await startTestApp({ AUTH_GUEST_ENABLED: 'false' });
       try {
         expectStatus(await new Api(off.url).send('post', '/api/auth/guest', {}, {}), 404, 'NOT_FOUND');
+        expectStatus(await new Api(off.url).send('post', '/api/auth/guest', {}, { name: 5, unknown: true }), 404, 'NOT_FOUND');
       } finally {
         await off.close();
       }
@@ -257,6 +258,15 @@ describeApi('foundation: identities, errors, health and docs', () => {
       expectStatus(await t.api.server('get', `/server/services/party/me?caller=${a.id}`), 200);
       expectStatus(await t.api.server('get', `/server/services/party/me?player=${a.id}&caller=${a.id}`), 200);
       expectStatus(await t.api.server('get', `/server/services/party/me?player=${a.id}&caller=${b.id}`), 400, 'VALIDATION_FAILED');
+    });
+
+    it('ignores player and caller on /server/players: the server manages players as itself', async () => {
+      const banned = await t.api.player();
+      expectStatus(await t.api.server('put', `/server/players/${banned.id}`, { data: { is_ban: true } }), 200);
+      const unbanned = await t.api.server('put', `/server/players/${banned.id}?player=${banned.id}`, { data: { is_ban: false } });
+      expectStatus(unbanned, 200);
+      expect(unbanned.body.row.is_ban).toBe(false);
+      expectStatus(await t.api.server('post', '/server/players?player=987654&caller=1', { data: {} }), 200);
     });
 
     it('answers 404 PLAYER_NOT_FOUND for an unknown acting player', async () => {

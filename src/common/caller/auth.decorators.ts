@@ -1,7 +1,7 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiSecurity } from '@nestjs/swagger';
 import { ErrorCode } from '../errors/error-code';
-import { ServerKeyGuard } from './server-key.guard';
+import { ActingPlayerGuard, ServerKeyGuard } from './server-key.guard';
 import { SessionGuard } from './session.guard';
 
 export const SESSION_SCHEME = 'session';
@@ -9,6 +9,7 @@ export const SERVER_KEY_SCHEME = 'server-key';
 
 /** Errors any route behind each guard may answer with, for the routes' documentation. */
 export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];
+export const SERVER_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];
 export const TRUSTED_AUTH_ERRORS = [
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.BANNED,
@@ -29,10 +30,13 @@ const actingPlayerQuery = (name: 'player' | 'caller', alias: string) =>
     description: `The player the server acts for (alias: \`${alias}\`). Left out, the server acts as itself.`,
   });
 
-/** Trusted Server API routes: the server key authenticates; `player`/`caller` names the acting player. */
+/** Trusted Server API routes where the server acts as itself (player management). */
+export const ServerAuth = () => applyDecorators(UseGuards(ServerKeyGuard), ApiSecurity(SERVER_KEY_SCHEME));
+
+/** Trusted Server API party routes: the server key authenticates; `player`/`caller` names the acting player. */
 export const TrustedAuth = () =>
   applyDecorators(
-    UseGuards(ServerKeyGuard),
+    UseGuards(ServerKeyGuard, ActingPlayerGuard),
     ApiSecurity(SERVER_KEY_SCHEME),
     actingPlayerQuery('player', 'caller'),
     actingPlayerQuery('caller', 'player'),

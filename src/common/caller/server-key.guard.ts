@@ -10,10 +10,7 @@ import { RateLimiter } from '../rate-limit/rate-limiter';
 import { parsePositiveInt32 } from '../validation/id-param.pipe';
 import { asPlayer, RequestWithCaller, SERVER } from './caller';
 
-/**
- * Trusted Server API: `X-Server-Key` authenticates the game server (compared in constant time), then
- * `player` (or its alias `caller`) names the player it acts for. Without one the server acts as itself.
- */
+/** Trusted Server API: `X-Server-Key` authenticates the game server (compared in constant time); it acts as itself. */
 @Injectable()
 export class ServerKeyGuard implements CanActivate {
   private readonly expectedDigest: Buffer | null;
@@ -22,7 +19,6 @@ export class ServerKeyGuard implements CanActivate {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly players: PlayersService,
     private readonly limiter: RateLimiter,
   ) {
     this.expectedDigest = config.serverKey.key ? digest(config.serverKey.key) : null;
@@ -33,8 +29,7 @@ export class ServerKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
     this.authenticateServer(request.headers['x-server-key']);
     await this.limiter.consume('server', this.keyId);
-    const playerId = actingPlayerId(request.query);
-    request.caller = playerId === null ? SERVER : asPlayer((await this.players.getActive(playerId)).id);
+    request.caller = SERVER;
     return true;
   }
 
@@ -44,6 +39,22 @@ export class ServerKeyGuard implements CanActivate {
     if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), this.expectedDigest)) {
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or wrong X-Server-Key');
     }
+  }
+}
+
+/**
+ * After ServerKeyGuard, on party routes: `player` (or its alias `caller`) names the player the server
+ * acts for, with that player's permissions. Without one the server acts as itself.
+ */
+@Injectable()
+export class ActingPlayerGuard implements CanActivate {
+  constructor(private readonly players: PlayersService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
+    const playerId = actingPlayerId(request.query);
+    if (playerId !== null) request.caller = asPlayer((await this.players.getActive(playerId)).id);
+    return true;
   }
 }
 

@@ -1,0 +1,26 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
+
+/**
+ * Guest sign-in: 404 when turned off (before anything else looks at the request), and, since it
+ * creates players, limited per client address.
+ */
+@Injectable()
+export class GuestSignInGuard implements CanActivate {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.config.guestAuthEnabled) throw new DomainError(ErrorCode.NOT_FOUND, 'guest sign-in is turned off');
+    const request = context.switchToHttp().getRequest<Request>();
+    await this.limiter.consume('guest', request.ip ?? 'unknown');
+    return true;
+  }
+}
