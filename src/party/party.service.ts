@@ -7,6 +7,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { selectEntities } from '../database/fixed-sql';
 import { Transactions } from '../database/transactions';
 import { JoinPartyBody, PartyEditFields, PartyFields } from './dto/party-fields.dto';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
@@ -88,14 +89,9 @@ export class PartyService {
         }
         party.maxMemberCount = fields.max_member_count;
       }
-      if (fields.teams !== undefined) {
-        party.teams = fields.teams;
-        await clearRemovedTeams(manager, partyId, fields.teams);
-      }
-      if (fields.channels !== undefined) {
-        party.channels = fields.channels;
-        await clearRemovedChannels(manager, partyId, fields.channels);
-      }
+      if (fields.teams !== undefined) party.teams = fields.teams;
+      if (fields.channels !== undefined) party.channels = fields.channels;
+      if (fields.teams !== undefined || fields.channels !== undefined) await clearRemovedNames(manager, party);
       if (fields.name !== undefined) party.name = fields.name;
       if (fields.desc !== undefined) party.description = fields.desc;
       if (fields.image !== undefined) party.image = fields.image;
@@ -209,17 +205,23 @@ function assertMayJoin(state: JoinState, choice: JoinPartyBody): JoinState {
   return state;
 }
 
-async function clearRemovedTeams(manager: EntityManager, partyId: number, teams: string[]): Promise<void> {
-  const query = manager.createQueryBuilder().update(Membership).set({ team: null }).where('party_id = :partyId AND team IS NOT NULL', { partyId });
-  if (teams.length > 0) query.andWhere('team NOT IN (:...teams)', { teams });
-  await query.execute();
-}
-
-async function clearRemovedChannels(manager: EntityManager, partyId: number, channels: string[]): Promise<void> {
-  const memberships = await manager.findBy(Membership, { partyId });
+/**
+ * Clears from the party's memberships any team or channel the party no longer has. Names are compared
+ * here, exactly, not in SQL, where MySQL's collation would take "Red" for "red".
+ */
+async function clearRemovedNames(manager: EntityManager, party: Party): Promise<void> {
+  const memberships: Pick<Membership, 'id' | 'team' | 'channels'>[] = await selectEntities(
+    manager,
+    Membership,
+    'SELECT id, team, channels FROM membership WHERE party_id = ?',
+    [party.id],
+  );
   for (const membership of memberships) {
-    const kept = membership.channels.filter((channel) => channels.includes(channel));
-    if (kept.length !== membership.channels.length) await manager.update(Membership, { id: membership.id }, { channels: kept });
+    const team = membership.team !== null && party.teams.includes(membership.team) ? membership.team : null;
+    const channels = membership.channels.filter((channel) => party.channels.includes(channel));
+    if (team !== membership.team || channels.length !== membership.channels.length) {
+      await manager.update(Membership, { id: membership.id }, { team, channels });
+    }
   }
 }
 

@@ -151,6 +151,16 @@ describeApi('party rules (SPEC §3, §4)', () => {
       expect(byId[y.id]).toEqual(['blue', '["c"]']);
     });
 
+    it('compares team and channel names exactly, whatever the database collation', async () => {
+      const party = await t.api.party(owner, { teams: ['Red'], channels: ['General'] });
+      const [x] = await t.api.players(1);
+      await t.api.join(x, party.id, { team: 'Red', channels: ['General'] });
+      expectStatus(await t.api.join((await t.api.players(1))[0], party.id, { team: 'red' }), 400, 'INVALID_TEAM');
+      await t.api.web(owner.token, 'put', `/${party.id}`, { data: { teams: ['red'], channels: ['general'] } });
+      const member = (await t.api.web(x.token, 'get', `/${party.id}/members`)).body.list.find((m: { id: number }) => m.id === x.id);
+      expect([member.team, member.channels]).toEqual([null, '[]']);
+    });
+
     it('accepts an empty edit and changes nothing', async () => {
       const party = await t.api.party(owner);
       const res = await t.api.web(owner.token, 'put', `/${party.id}`, { data: {} });
