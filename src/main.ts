@@ -1,6 +1,6 @@
+import './config/env-file';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -8,7 +8,6 @@ import { ConfigError, loadConfig } from './config/app-config';
 const SHUTDOWN_DEADLINE_MS = 9000;
 
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const app = await createApp(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

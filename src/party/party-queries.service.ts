@@ -84,8 +84,10 @@ export class PartyQueries {
   private matching(query: string): SelectQueryBuilder<Party> {
     const parties = this.dataSource.manager.createQueryBuilder(Party, 'party');
     if (query) {
-      parties.where("(LOWER(party.name) LIKE :pattern ESCAPE '!' OR LOWER(party.description) LIKE :pattern ESCAPE '!')", {
-        pattern: `%${escapeLike(query.toLowerCase())}%`,
+      // Lowercased by the database on both sides, so the two agree on what a lowercase letter is
+      // (SQLite lowers only ASCII; lowering the query in JS would make "Äpfel" miss itself there).
+      parties.where("(LOWER(party.name) LIKE LOWER(:pattern) ESCAPE '!' OR LOWER(party.description) LIKE LOWER(:pattern) ESCAPE '!')", {
+        pattern: `%${escapeLike(query)}%`,
       });
     }
     return parties;

@@ -33,7 +33,12 @@ export interface JoinState {
   hasMembership: boolean;
 }
 
-/** One round trip; with `rowLocks` the party row is locked for the rest of the transaction. */
+/**
+ * One round trip; with `rowLocks` the party row is locked for the rest of the transaction. FOR UPDATE
+ * locks only the party row, not what the subqueries count: the counts are current because, at READ
+ * COMMITTED, the statement reads after the lock is granted, and every writer of bans and memberships
+ * holds that lock.
+ */
 export async function readJoinState(manager: EntityManager, partyId: number, playerId: number, rowLocks: boolean): Promise<JoinState> {
   const [row] = await manager.query(
     'SELECT party.*, ' +

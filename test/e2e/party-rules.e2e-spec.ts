@@ -194,6 +194,8 @@ describeApi('party rules (SPEC §3, §4)', () => {
       expect(await search('0% F')).toEqual(['100% fun']);
       expect(await search('A_B')).toEqual(['a_b club']);
       expect(await search('k\\s')).toEqual(['back\\slash']);
+      await t.api.party(owner, { name: 'Äpfel Über alles' });
+      expect(await search('Äpfel Ü')).toEqual(['Äpfel Über alles']);
       expect(ids).toBeDefined();
     });
 
