@@ -22,11 +22,6 @@ export class Transactions {
     this.embedded = dataSource.options.type === 'sqljs';
   }
 
-  /** Whether `SELECT … FOR UPDATE` exists; on the embedded database every unit of work is already exclusive. */
-  get supportsRowLocks(): boolean {
-    return !this.embedded;
-  }
-
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.embedded ? this.serialized(() => this.dataSource.transaction(work)) : this.withRetry(work);
   }

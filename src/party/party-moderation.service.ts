@@ -6,11 +6,11 @@ import { ErrorCode } from '../common/errors/error-code';
 import { Transactions } from '../database/transactions';
 import { Player } from '../players/entities/player.entity';
 import { MemberDataBody } from './dto/moderation.dto';
-import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
+import { Membership, MemberRole } from './entities/membership.entity';
 import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
 import { assertCanEditMemberData, assertCanManage, assertCanRemove, assertOwnerOrServer, Standing } from './party.access';
-import { deleteParty, lockParty, removeMembership, standingOf } from './party.store';
+import { deleteParty, findAcceptedMember, findMembership, lockParty, removeMembership, standingOf } from './party.store';
 
 type Work<T> = (manager: EntityManager, party: Party, standing: Standing) => Promise<T>;
 
@@ -47,7 +47,7 @@ export class PartyModerationService {
     return this.inParty(caller, partyId, async (manager, party, standing) => {
       assertCanManage(standing);
       if (!(await manager.existsBy(Player, { id: playerId }))) throw new DomainError(ErrorCode.PLAYER_NOT_FOUND, `player ${playerId} does not exist`);
-      const membership = await manager.findOneBy(Membership, { partyId, playerId });
+      const membership = await findMembership(manager, partyId, playerId);
       assertCanRemove(standing, playerId, membership);
       const existing = await manager.findOneBy(PartyBan, { partyId, playerId });
       if (existing) return existing;
@@ -80,7 +80,7 @@ export class PartyModerationService {
   setMemberData(caller: Caller, partyId: number, playerId: number, fields: MemberDataBody): Promise<Membership> {
     return this.inParty(caller, partyId, async (manager, _party, standing) => {
       assertCanEditMemberData(standing, playerId);
-      const membership = await manager.findOneBy(Membership, { partyId, playerId });
+      const membership = await findMembership(manager, partyId, playerId);
       if (!membership) throw membershipNotFound(partyId, playerId);
       if (fields.data !== undefined) membership.data = fields.data;
       if (fields.variables !== undefined) membership.variables = { ...fields.variables };
@@ -91,14 +91,14 @@ export class PartyModerationService {
 
   private inParty<T>(caller: Caller, partyId: number, work: Work<T>): Promise<T> {
     return this.transactions.run(async (manager) => {
-      const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
+      const party = await lockParty(manager, partyId);
       return work(manager, party, await standingOf(manager, caller, partyId));
     });
   }
 }
 
 async function acceptedMember(manager: EntityManager, partyId: number, playerId: number): Promise<Membership> {
-  const member = await manager.findOneBy(Membership, { partyId, playerId, status: MembershipStatus.ACCEPTED });
+  const member = await findAcceptedMember(manager, partyId, playerId);
   if (!member) throw membershipNotFound(partyId, playerId);
   return member;
 }

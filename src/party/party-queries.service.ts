@@ -57,8 +57,7 @@ export class PartyQueries {
 
   /** Join requests, oldest first: for the owner, admins and the trusted server. */
   async waiting(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership>> {
-    await this.get(partyId);
-    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
+    await this.assertManages(caller, partyId);
     const [list, totalCount] = await this.dataSource.manager.findAndCount(Membership, {
       where: { partyId, status: MembershipStatus.WAITING },
       order: { id: 'ASC' },
@@ -70,8 +69,7 @@ export class PartyQueries {
 
   /** Players banned from the party, oldest ban first: for the owner, admins and the trusted server. */
   async bans(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<PartyBan>> {
-    await this.get(partyId);
-    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
+    await this.assertManages(caller, partyId);
     const [list, totalCount] = await this.dataSource.manager.findAndCount(PartyBan, {
       where: { partyId },
       order: { createdAt: 'ASC', playerId: 'ASC' },
@@ -79,6 +77,12 @@ export class PartyQueries {
       take: limit,
     });
     return { list, totalCount };
+  }
+
+  /** The party exists (404 first) and the caller is its owner, an admin or the trusted server. */
+  private async assertManages(caller: Caller, partyId: number): Promise<void> {
+    await this.get(partyId);
+    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
   }
 
   private matching(query: string): SelectQueryBuilder<Party> {

@@ -14,7 +14,7 @@ import { Membership, MemberRole, MembershipStatus } from './entities/membership.
 import { Party } from './entities/party.entity';
 import { assertCanManage, assertOwnerOrServer, requirePlayer } from './party.access';
 import { PARTY_LIMITS } from './party.limits';
-import { findMembership, JoinState, lockParty, readJoinState, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
+import { findAcceptedMember, findMembership, JoinState, lockParty, readJoinState, removeMembership, standingOf, takeSeat, transferOwnership } from './party.store';
 
 /** Every change to parties and memberships (SPEC §3). Each runs in one transaction holding the party's row lock. */
 @Injectable()
@@ -60,7 +60,7 @@ export class PartyService {
     // again under the lock.
     assertMayJoin(await readJoinState(this.dataSource.manager, partyId, playerId, false), body);
     return this.transactions.run(async (manager) => {
-      const { party } = assertMayJoin(await readJoinState(manager, partyId, playerId, this.transactions.supportsRowLocks), body);
+      const { party } = assertMayJoin(await readJoinState(manager, partyId, playerId, true), body);
       if (!party.isPrivate && !(await takeSeat(manager, partyId))) throw partyFull(party);
       const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
       return this.insertMembership(manager, partyId, playerId, MemberRole.MEMBER, status, body);
@@ -73,13 +73,13 @@ export class PartyService {
     }
     if (fields.max_member_count !== undefined) this.assertWithinMaxPartySize(fields.max_member_count);
     return this.transactions.run(async (manager) => {
-      const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
+      const party = await lockParty(manager, partyId);
       const standing = await standingOf(manager, caller, partyId);
       assertCanManage(standing);
 
       if (fields.owner !== undefined && fields.owner !== party.ownerId) {
         assertOwnerOrServer(standing, 'transfer ownership');
-        const heir = await manager.findOneBy(Membership, { partyId, playerId: fields.owner, status: MembershipStatus.ACCEPTED });
+        const heir = await findAcceptedMember(manager, partyId, fields.owner);
         if (!heir) throw new DomainError(ErrorCode.INVALID_OWNER, `player ${fields.owner} is not an accepted member of party ${partyId}`);
         await transferOwnership(manager, party, heir);
       }
@@ -112,7 +112,7 @@ export class PartyService {
   leave(caller: Caller, partyId: number): Promise<Membership> {
     const playerId = requirePlayer(caller);
     return this.transactions.run(async (manager) => {
-      const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
+      const party = await lockParty(manager, partyId);
       const membership = await findMembership(manager, partyId, playerId);
       if (!membership) throw new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not in party ${partyId}`);
       await removeMembership(manager, party, membership);
@@ -144,7 +144,7 @@ export class PartyService {
     decide: (manager: EntityManager, party: Party, request: Membership) => Promise<T>,
   ): Promise<T> {
     return this.transactions.run(async (manager) => {
-      const party = await lockParty(manager, partyId, this.transactions.supportsRowLocks);
+      const party = await lockParty(manager, partyId);
       assertCanManage(await standingOf(manager, caller, partyId));
       const request = await manager.findOneBy(Membership, { id: membershipId, partyId, status: MembershipStatus.WAITING });
       if (!request) throw new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `no waiting join request ${membershipId} in party ${partyId}`);

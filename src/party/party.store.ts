@@ -14,15 +14,25 @@ import { hydrate, selectEntity } from '../database/fixed-sql';
  * database; the capacity check is also written into the UPDATE itself.
  */
 
-export async function lockParty(manager: EntityManager, partyId: number, rowLocks: boolean): Promise<Party> {
-  const party = await selectEntity(manager, Party, `SELECT * FROM party WHERE id = ?${rowLocks ? ' FOR UPDATE' : ''}`, [partyId]);
-  if (!party) throw partyNotFound(partyId);
-  return party;
+/** `FOR UPDATE` where the database has row locks; sql.js runs one unit of work at a time anyway. */
+function forUpdate(manager: EntityManager): string {
+  return manager.connection.options.type === 'sqljs' ? '' : ' FOR UPDATE';
+}
+
+/** The party, locked for the rest of the transaction; PARTY_NOT_FOUND if there is none. */
+export function lockParty(manager: EntityManager, partyId: number): Promise<Party> {
+  return readParty(manager, partyId, forUpdate(manager));
 }
 
 /** The party, or PARTY_NOT_FOUND; a plain read. */
-export async function findParty(manager: EntityManager, partyId: number): Promise<Party> {
-  return lockParty(manager, partyId, false);
+export function findParty(manager: EntityManager, partyId: number): Promise<Party> {
+  return readParty(manager, partyId, '');
+}
+
+async function readParty(manager: EntityManager, partyId: number, lock: string): Promise<Party> {
+  const party = await selectEntity(manager, Party, `SELECT * FROM party WHERE id = ?${lock}`, [partyId]);
+  if (!party) throw partyNotFound(partyId);
+  return party;
 }
 
 /** What decides a join: the party, and whether the player is banned from it or already has a membership. */
@@ -34,17 +44,17 @@ export interface JoinState {
 }
 
 /**
- * One round trip; with `rowLocks` the party row is locked for the rest of the transaction. FOR UPDATE
+ * One round trip; with `lock` the party row is locked for the rest of the transaction. FOR UPDATE
  * locks only the party row, not what the subqueries count: the counts are current because, at READ
  * COMMITTED, the statement reads after the lock is granted, and every writer of bans and memberships
  * holds that lock.
  */
-export async function readJoinState(manager: EntityManager, partyId: number, playerId: number, rowLocks: boolean): Promise<JoinState> {
+export async function readJoinState(manager: EntityManager, partyId: number, playerId: number, lock: boolean): Promise<JoinState> {
   const [row] = await manager.query(
     'SELECT party.*, ' +
       '(SELECT COUNT(*) FROM party_ban b WHERE b.party_id = party.id AND b.player_id = ?) AS banned, ' +
       '(SELECT COUNT(*) FROM membership m WHERE m.party_id = party.id AND m.player_id = ?) AS memberships ' +
-      `FROM party WHERE party.id = ?${rowLocks ? ' FOR UPDATE' : ''}`,
+      `FROM party WHERE party.id = ?${lock ? forUpdate(manager) : ''}`,
     [playerId, playerId, partyId],
   );
   if (!row) throw partyNotFound(partyId);
@@ -54,6 +64,12 @@ export async function readJoinState(manager: EntityManager, partyId: number, pla
 /** A player's membership (waiting or accepted) in a party. */
 export function findMembership(manager: EntityManager, partyId: number, playerId: number): Promise<Membership | null> {
   return selectEntity(manager, Membership, 'SELECT * FROM membership WHERE party_id = ? AND player_id = ?', [partyId, playerId]);
+}
+
+/** A player's membership in a party if it is accepted. */
+export async function findAcceptedMember(manager: EntityManager, partyId: number, playerId: number): Promise<Membership | null> {
+  const membership = await findMembership(manager, partyId, playerId);
+  return membership?.status === MembershipStatus.ACCEPTED ? membership : null;
 }
 
 export function partyNotFound(partyId: number): DomainError {
@@ -109,21 +125,20 @@ export async function transferOwnership(manager: EntityManager, party: Party, to
 /**
  * Removes a membership with everything that follows from it: a seat freed if it was accepted; if it
  * was the owner's, ownership handed to the successor, or the party deleted (with its waiting list and
- * bans) when no accepted member is left. Returns false when the party was deleted.
+ * bans) when no accepted member is left.
  */
-export async function removeMembership(manager: EntityManager, party: Party, membership: Membership): Promise<boolean> {
+export async function removeMembership(manager: EntityManager, party: Party, membership: Membership): Promise<void> {
   await manager.delete(Membership, { id: membership.id });
   if (membership.status === MembershipStatus.ACCEPTED) await freeSeat(manager, party.id);
-  if (membership.role !== MemberRole.OWNER) return true;
+  if (membership.role !== MemberRole.OWNER) return;
   const heir = await findSuccessor(manager, party.id);
   if (!heir) {
     await deleteParty(manager, party.id);
-    return false;
+    return;
   }
   party.ownerId = null; // the old owner's membership is already gone
   await transferOwnership(manager, party, heir);
   await manager.update(Party, { id: party.id }, { ownerId: party.ownerId });
-  return true;
 }
 
 export async function deleteParty(manager: EntityManager, partyId: number): Promise<void> {
