@@ -1,11 +1,8 @@
 import type { ColumnType, ValueTransformer } from 'typeorm';
+import { PROCESS_DIALECT } from './dialect';
 
-/**
- * `data` may hold 64 KiB (65,536 bytes). MySQL's TEXT stops one byte short, so it is MEDIUMTEXT
- * there; sql.js knows only TEXT (which has no limit). The entity is loaded in a process that talks to
- * one kind of database, chosen by DATABASE_URL, so the type is chosen the same way.
- */
-export const LONG_TEXT: ColumnType = process.env.DATABASE_URL?.trim() ? 'mediumtext' : 'text';
+/** `data` may hold 64 KiB (65,536 bytes) of UTF-8; see Dialect.longText. */
+export const LONG_TEXT: ColumnType = PROCESS_DIALECT.longText;
 
 /**
  * JSON in a LONG_TEXT column. `variables` may hold 50 values of 1,024 characters, up to about 160 KB
@@ -13,7 +10,7 @@ export const LONG_TEXT: ColumnType = process.env.DATABASE_URL?.trim() ? 'mediumt
  */
 export const JSON_TEXT: ValueTransformer = {
   to: (value: unknown) => (value === undefined ? undefined : JSON.stringify(value)),
-  from: (text: string | null) => (text == null ? text : JSON.parse(text)),
+  from: (text: string | null): unknown => (text == null ? text : JSON.parse(text)),
 };
 
 /** Millisecond timestamps on MySQL (sql.js stores the same ISO text). */

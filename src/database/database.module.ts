@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source-options';
 import { PoolBounds } from './bounded-pool';
+import { DatabaseProbe } from './database-probe';
 import { applyPendingMigrations } from './migrate';
 import { Transactions } from './transactions';
 
@@ -21,7 +22,7 @@ import { Transactions } from './transactions';
       },
     }),
   ],
-  providers: [Transactions, PoolBounds],
-  exports: [Transactions],
+  providers: [Transactions, PoolBounds, DatabaseProbe],
+  exports: [Transactions, DatabaseProbe],
 })
 export class DatabaseModule {}

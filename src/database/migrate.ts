@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { dialectOf } from './dialect';
 
 const MIGRATION_LOCK = 'party_service_migrations';
 const logger = new Logger('Migrations');
@@ -9,13 +10,13 @@ const logger = new Logger('Migrations');
  * they take turns through a named lock; the first applies, the rest find nothing pending.
  */
 export async function applyPendingMigrations(dataSource: DataSource): Promise<void> {
-  if (dataSource.options.type === 'sqljs') {
+  if (dialectOf(dataSource.options).embedded) {
     await run(dataSource);
     return;
   }
   const runner = dataSource.createQueryRunner();
   try {
-    const [{ locked }] = await runner.query('SELECT GET_LOCK(?, 60) AS locked', [MIGRATION_LOCK]);
+    const [{ locked }] = (await runner.query('SELECT GET_LOCK(?, 60) AS locked', [MIGRATION_LOCK])) as { locked: number | string }[];
     if (Number(locked) !== 1) throw new Error('timed out waiting for another process to finish migrating');
     try {
       await run(dataSource);

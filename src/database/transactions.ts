@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { isRetryableLockConflict } from '../common/errors/database-errors';
+import { dialectOf } from './dialect';
 
 const MAX_ATTEMPTS = 4;
 
@@ -19,14 +20,14 @@ export class Transactions {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.embedded = dataSource.options.type === 'sqljs';
+    this.embedded = dialectOf(dataSource.options).embedded;
   }
 
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.embedded ? this.serialized(() => this.dataSource.transaction(work)) : this.withRetry(work);
   }
 
-  private async withRetry<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async withRetry<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction('READ COMMITTED', work);

@@ -1,17 +1,16 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
+import { DatabaseProbe } from '../database/database-probe';
 
 const READY_TIMEOUT_MS = 1500;
 
 @ApiTags('Health')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabaseProbe) {}
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up' })
@@ -25,17 +24,11 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
   @ApiErrors(ErrorCode.SERVICE_UNAVAILABLE)
   async ready(): Promise<{ status: string; database: string }> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), READY_TIMEOUT_MS);
-    });
     try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
+      await this.database.ping(READY_TIMEOUT_MS);
       return { status: 'ok', database: 'up' };
     } catch {
       throw new DomainError(ErrorCode.SERVICE_UNAVAILABLE, 'database is not reachable');
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

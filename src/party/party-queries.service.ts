@@ -1,109 +1,68 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, SelectQueryBuilder } from 'typeorm';
-import { Caller } from '../common/caller/caller';
+import { Caller } from '../auth/caller';
 import { Page, PageQuery, SearchQuery } from '../common/validation/pagination';
-import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
-import { PartyBan } from './entities/party-ban.entity';
 import { Party } from './entities/party.entity';
-import { assertCanManage, requirePlayer } from './party.access';
-import { findParty, standingOf } from './party.store';
-import { Player } from '../players/entities/player.entity';
+import { assertCanManage, requirePlayer, standingOf } from './party.access';
+import { partyNotFound } from './party.errors';
+import { BanView, MembershipView, MemberView, PartyView, toBanView, toMembershipView, toMemberView, toPartyView } from './party.views';
+import { MembershipRepository } from './repositories/membership.repository';
+import { PartyBanRepository } from './repositories/party-ban.repository';
+import { PartyRepository } from './repositories/party.repository';
+
+const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: page.list.map(view), totalCount: page.totalCount });
 
 /** Reads: single statements, no locks. */
 @Injectable()
 export class PartyQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly parties: PartyRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly partyBans: PartyBanRepository,
+  ) {}
 
-  get(partyId: number): Promise<Party> {
-    return findParty(this.dataSource.manager, partyId);
+  async get(partyId: number): Promise<PartyView> {
+    return toPartyView(await this.existing(partyId));
   }
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */
-  search({ query, skip, limit }: SearchQuery): Promise<Page<Party>> {
-    return this.page(this.matching(query), skip, limit);
+  async search(search: SearchQuery): Promise<Page<PartyView>> {
+    return pageOf(await this.parties.search(search), toPartyView);
   }
 
   /** Parties where the player's membership is accepted. */
-  mine(caller: Caller, { query, skip, limit }: SearchQuery): Promise<Page<Party>> {
-    const playerId = requirePlayer(caller);
-    const parties = this.matching(query).innerJoin(
-      Membership,
-      'mine',
-      'mine.party_id = party.id AND mine.player_id = :playerId AND mine.status = :accepted',
-      { playerId, accepted: MembershipStatus.ACCEPTED },
-    );
-    return this.page(parties, skip, limit);
+  async mine(caller: Caller, search: SearchQuery): Promise<Page<PartyView>> {
+    return pageOf(await this.parties.searchMine(requirePlayer(caller), search), toPartyView);
   }
 
   /** Accepted members: the owner first, then by who joined first. */
-  async members(partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership & { player: Player }>> {
-    const [party, list] = await Promise.all([
-      this.get(partyId),
-      this.dataSource.manager
-        .createQueryBuilder(Membership, 'm')
-        .innerJoinAndSelect('m.player', 'player')
-        .where('m.party_id = :partyId AND m.status = :accepted', { partyId, accepted: MembershipStatus.ACCEPTED })
-        .orderBy('CASE WHEN m.role = :owner THEN 0 ELSE 1 END', 'ASC')
-        .addOrderBy('m.id', 'ASC')
-        .setParameter('owner', MemberRole.OWNER)
-        .offset(skip)
-        .limit(limit)
-        .getMany(),
-    ]);
+  async members(partyId: number, { skip, limit }: PageQuery): Promise<Page<MemberView>> {
+    const [party, list] = await Promise.all([this.existing(partyId), this.memberships.acceptedPage(partyId, skip, limit)]);
     // member_count is kept equal to the accepted rows in the same transactions, so no COUNT is needed.
-    return { list: list as (Membership & { player: Player })[], totalCount: party.memberCount };
+    return { list: list.map(toMemberView), totalCount: party.memberCount };
   }
 
   /** Join requests, oldest first: for the owner, admins and the trusted server. */
-  async waiting(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<Membership>> {
+  async waiting(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<MembershipView>> {
     await this.assertManages(caller, partyId);
-    const [list, totalCount] = await this.dataSource.manager.findAndCount(Membership, {
-      where: { partyId, status: MembershipStatus.WAITING },
-      order: { id: 'ASC' },
-      skip,
-      take: limit,
-    });
-    return { list, totalCount };
+    return pageOf(await this.memberships.waitingPage(partyId, skip, limit), toMembershipView);
   }
 
   /** Players banned from the party, oldest ban first: for the owner, admins and the trusted server. */
-  async bans(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<PartyBan>> {
+  async bans(caller: Caller, partyId: number, { skip, limit }: PageQuery): Promise<Page<BanView>> {
     await this.assertManages(caller, partyId);
-    const [list, totalCount] = await this.dataSource.manager.findAndCount(PartyBan, {
-      where: { partyId },
-      order: { createdAt: 'ASC', playerId: 'ASC' },
-      skip,
-      take: limit,
-    });
-    return { list, totalCount };
+    return pageOf(await this.partyBans.page(partyId, skip, limit), toBanView);
+  }
+
+  private async existing(partyId: number): Promise<Party> {
+    const party = await this.parties.find(partyId);
+    if (!party) throw partyNotFound(partyId);
+    return party;
   }
 
   /** The party exists (404 first) and the caller is its owner, an admin or the trusted server. */
   private async assertManages(caller: Caller, partyId: number): Promise<void> {
-    await this.get(partyId);
-    assertCanManage(await standingOf(this.dataSource.manager, caller, partyId));
+    await this.existing(partyId);
+    const membership = caller.kind === 'player' ? await this.memberships.find(partyId, caller.playerId) : null;
+    assertCanManage(standingOf(caller, membership));
   }
-
-  private matching(query: string): SelectQueryBuilder<Party> {
-    const parties = this.dataSource.manager.createQueryBuilder(Party, 'party');
-    if (query) {
-      // Lowercased by the database on both sides, so the two agree on what a lowercase letter is
-      // (SQLite lowers only ASCII; lowering the query in JS would make "Äpfel" miss itself there).
-      parties.where("(LOWER(party.name) LIKE LOWER(:pattern) ESCAPE '!' OR LOWER(party.description) LIKE LOWER(:pattern) ESCAPE '!')", {
-        pattern: `%${escapeLike(query)}%`,
-      });
-    }
-    return parties;
-  }
-
-  private async page(parties: SelectQueryBuilder<Party>, skip: number, limit: number): Promise<Page<Party>> {
-    const [list, totalCount] = await parties.orderBy('party.id', 'DESC').offset(skip).limit(limit).getManyAndCount();
-    return { list, totalCount };
-  }
-}
-
-/** `%`, `_` (and the escape character itself) match only themselves; `\` is an ordinary character with ESCAPE '!'. */
-export function escapeLike(text: string): string {
-  return text.replace(/[!%_]/g, (character) => `!${character}`);
 }

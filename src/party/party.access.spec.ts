@@ -2,7 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../common/errors/domain-error';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
 import { assertCanEditMemberData, assertCanManage, assertCanRemove, assertOwnerOrServer, requirePlayer, Standing } from './party.access';
-import { escapeLike } from './party-queries.service';
+import { escapeLike } from './repositories/party.repository';
+
+const SERVER: Standing = { kind: 'server' };
 
 const player = (role: MemberRole | null, status = MembershipStatus.ACCEPTED): Standing => ({
   kind: 'player',
@@ -21,7 +23,7 @@ const codeOf = (check: () => void): string | null => {
 
 describe('party access rules', () => {
   it.each([
-    ['the trusted server', { kind: 'server' } as Standing, null, null],
+    ['the trusted server', SERVER, null, null],
     ['the owner', player(MemberRole.OWNER), null, null],
     ['an admin', player(MemberRole.ADMIN), null, 'PERMISSION_DENIED'],
     ['a member', player(MemberRole.MEMBER), 'PERMISSION_DENIED', 'PERMISSION_DENIED'],
@@ -34,7 +36,7 @@ describe('party access rules', () => {
 
   const target = (role: MemberRole, status = MembershipStatus.ACCEPTED) => ({ role, status }) as Membership;
   it.each([
-    ['server removes the owner', { kind: 'server' } as Standing, 9, target(MemberRole.OWNER), null],
+    ['server removes the owner', SERVER, 9, target(MemberRole.OWNER), null],
     ['owner removes an admin', player(MemberRole.OWNER), 9, target(MemberRole.ADMIN), null],
     ['owner removes themselves', player(MemberRole.OWNER), 1, target(MemberRole.OWNER), 'PERMISSION_DENIED'],
     ['admin removes a member', player(MemberRole.ADMIN), 9, target(MemberRole.MEMBER), null],

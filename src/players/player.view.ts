@@ -41,3 +41,9 @@ export function playerFields(player: Player): Omit<PlayerView, 'created_at'> {
 export function isoOrNull(date: Date | null): string | null {
   return date ? date.toISOString() : null;
 }
+
+/** A session token as it is handed out (once: only its hash is kept). */
+export class SessionView {
+  @ApiProperty({ description: 'Session token for `Authorization: Bearer <token>`.' }) token: string;
+  @ApiProperty({ type: String, format: 'date-time' }) expires_at: string;
+}

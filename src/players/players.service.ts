@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { isDuplicateKey } from '../common/errors/database-errors';
-import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
 import { PlayerFields } from './dto/player.dto';
 import { Player } from './entities/player.entity';
+import { PlayerRepository } from './player.repository';
+import { playerBanned, playerNotFound, usernameTaken } from './players.errors';
+import { PlayerView, toPlayerView } from './player.view';
 
 /** API field → entity property, for edits. */
 const EDITABLE: Record<keyof PlayerFields, keyof Player> = {
@@ -21,10 +19,10 @@ const EDITABLE: Record<keyof PlayerFields, keyof Player> = {
 
 @Injectable()
 export class PlayersService {
-  constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
+  constructor(private readonly players: PlayerRepository) {}
 
-  async create(fields: PlayerFields): Promise<Player> {
-    const player = this.players.create({
+  async create(fields: PlayerFields): Promise<PlayerView> {
+    const player = await this.players.insert({
       name: fields.name ?? '',
       image: fields.image ?? '',
       username: fields.username ?? null,
@@ -37,41 +35,34 @@ export class PlayersService {
       lastLogin: null,
       createdAt: new Date(),
     });
-    return this.players.save(player).catch((error) => rethrowUsernameTaken(error, player.username));
+    if (!player) throw usernameTaken(fields.username);
+    return toPlayerView(player);
   }
 
-  async get(id: number): Promise<Player> {
-    const player = await this.players.findOneBy({ id });
-    if (!player) throw new DomainError(ErrorCode.PLAYER_NOT_FOUND, `player ${id} does not exist`);
-    return player;
+  async get(playerId: number): Promise<PlayerView> {
+    return toPlayerView(await this.existing(playerId));
   }
 
-  /** The player a trusted server acts for: must exist and must not be banned. */
-  async getActive(id: number): Promise<Player> {
-    const player = await this.get(id);
-    assertNotBanned(player);
-    return player;
+  /** The id of the player a trusted server acts for: the player must exist and must not be banned. */
+  async activeId(playerId: number): Promise<number> {
+    const player = await this.existing(playerId);
+    if (player.isBan) throw playerBanned(player.id);
+    return player.id;
   }
 
-  /** Writes only the fields given, so an edit racing another (a ban, say) never writes back what it read. */
-  async update(id: number, fields: PlayerFields): Promise<Player> {
+  /** Changes only the fields given. */
+  async update(playerId: number, fields: PlayerFields): Promise<PlayerView> {
     const changes: Partial<Player> = {};
     for (const [field, property] of Object.entries(EDITABLE) as [keyof PlayerFields, keyof Player][]) {
       if (fields[field] !== undefined) Object.assign(changes, { [property]: fields[field] });
     }
-    if (Object.keys(changes).length > 0) {
-      await this.players.update({ id }, changes).catch((error) => rethrowUsernameTaken(error, fields.username));
-    }
-    return this.get(id);
+    if (Object.keys(changes).length > 0 && !(await this.players.update(playerId, changes))) throw usernameTaken(fields.username);
+    return this.get(playerId);
   }
-}
 
-/** The unique key on username is what decides, also between racing requests. */
-function rethrowUsernameTaken(error: unknown, username: string | null | undefined): never {
-  if (isDuplicateKey(error)) throw new DomainError(ErrorCode.USERNAME_TAKEN, `username "${username}" is taken`);
-  throw error;
-}
-
-export function assertNotBanned(player: Pick<Player, 'id' | 'isBan'>): void {
-  if (player.isBan) throw new DomainError(ErrorCode.BANNED, `player ${player.id} is banned`);
+  private async existing(playerId: number): Promise<Player> {
+    const player = await this.players.findById(playerId);
+    if (!player) throw playerNotFound(playerId);
+    return player;
+  }
 }

@@ -1,19 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { SERVER_AUTH_ERRORS, ServerAuth } from '../common/caller/auth.decorators';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { SERVER_AUTH_ERRORS, ServerAuth } from '../auth/auth.decorators';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { ApiRow } from '../common/openapi/envelopes';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CreatePlayerBody, EditPlayerBody } from './dto/player.dto';
-import { PlayerView, toPlayerView } from './player.view';
+import { PlayerView, SessionView } from './player.view';
 import { PlayersService } from './players.service';
 import { SessionsService } from './sessions.service';
-
-class SessionResponse {
-  @ApiProperty() token: string;
-  @ApiProperty({ type: String, format: 'date-time' }) expires_at: string;
-}
 
 const playerIdParam = ApiParam({ name: 'playerId', schema: { type: 'integer', format: 'int32', minimum: 1 } });
 
@@ -32,7 +27,7 @@ export class PlayersTrustedController {
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.USERNAME_TAKEN)
   async create(@Body() body: CreatePlayerBody): Promise<{ row: PlayerView }> {
-    return { row: toPlayerView(await this.players.create(body.data)) };
+    return { row: await this.players.create(body.data) };
   }
 
   @Get(':playerId')
@@ -41,7 +36,7 @@ export class PlayersTrustedController {
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND)
   async get(@Param('playerId', IdParamPipe) playerId: number): Promise<{ row: PlayerView }> {
-    return { row: toPlayerView(await this.players.get(playerId)) };
+    return { row: await this.players.get(playerId) };
   }
 
   @Put(':playerId')
@@ -50,17 +45,16 @@ export class PlayersTrustedController {
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.USERNAME_TAKEN)
   async edit(@Param('playerId', IdParamPipe) playerId: number, @Body() body: EditPlayerBody): Promise<{ row: PlayerView }> {
-    return { row: toPlayerView(await this.players.update(playerId, body.data)) };
+    return { row: await this.players.update(playerId, body.data) };
   }
 
   @Post(':playerId/sessions')
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a session token for a player', description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.' })
   @playerIdParam
-  @ApiOkResponse({ type: SessionResponse })
+  @ApiOkResponse({ type: SessionView })
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.BANNED)
-  async issueSession(@Param('playerId', IdParamPipe) playerId: number): Promise<SessionResponse> {
-    const session = await this.sessions.issue(playerId);
-    return { token: session.token, expires_at: session.expiresAt.toISOString() };
+  issueSession(@Param('playerId', IdParamPipe) playerId: number): Promise<SessionView> {
+    return this.sessions.issue(playerId);
   }
 }

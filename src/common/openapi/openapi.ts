@@ -1,6 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { SERVER_KEY_SCHEME, SESSION_SCHEME } from '../caller/auth.decorators';
+
+/** Names of the two security schemes: the Web API's session token and the Trusted API's server key. */
+export const SESSION_SCHEME = 'session';
+export const SERVER_KEY_SCHEME = 'server-key';
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()

@@ -19,7 +19,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private readonly sweeper = setInterval(() => this.sweep(), 30_000).unref();
 
-  async hit(key: string, windowMs: number): Promise<WindowCount> {
+  hit(key: string, windowMs: number): Promise<WindowCount> {
     const now = Date.now();
     let window = this.windows.get(key);
     if (!window || window.resetAt <= now) {
@@ -27,11 +27,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
       this.windows.set(key, window);
     }
     window.count++;
-    return { count: window.count, resetInMs: window.resetAt - now };
+    return Promise.resolve({ count: window.count, resetInMs: window.resetAt - now });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     clearInterval(this.sweeper);
+    return Promise.resolve();
   }
 
   private sweep(): void {
@@ -61,7 +62,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.redis.disconnect();
+    return Promise.resolve();
   }
 }

@@ -85,7 +85,7 @@ export function IsNameList(maxItems: number, maxLength: number, options?: Valida
 
 /** Accepts an array, or a string holding a JSON array (the seeds send both). Anything else is left for the validator to refuse. */
 export const ParseJsonArray = () =>
-  Transform(({ value }) => {
+  Transform(({ value }: { value: unknown }) => {
     if (typeof value !== 'string') return value;
     try {
       const parsed: unknown = JSON.parse(value);
@@ -95,13 +95,14 @@ export const ParseJsonArray = () =>
     }
   });
 
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * Keeps the raw JSON value: class-transformer would otherwise walk a free-form map and could assign
  * a `__proto__` key instead of letting the validator refuse it.
  */
-export const RawValue = () => Transform(({ obj, key }) => (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined));
+export const RawValue = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => (Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined));
 
 /**
  * The field may be left out, but not sent as null (class-validator's IsOptional lets null through,

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
+import { dialectOf } from '../dialect';
 
 /**
  * Players, sessions, parties and memberships. Written with TypeORM's schema builder, not raw SQL, so the
@@ -8,9 +9,7 @@ export class InitialSchema1763776800000 implements MigrationInterface {
   name = 'InitialSchema1763776800000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const onMysql = queryRunner.connection.driver.options.type !== 'sqljs';
-    const longText = onMysql ? 'mediumtext' : 'text';
-    const int = onMysql ? 'int' : 'integer'; // SQLite autoincrements only an INTEGER primary key
+    const { int, longText } = dialectOf(queryRunner.connection.options);
     const id: TableColumnOptions = { name: 'id', type: int, isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
     const timestamp = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'datetime', precision: 3, isNullable });
     const text = (name: string, length: number, isNullable = false): TableColumnOptions =>

@@ -1,11 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm';
+import { dialectOf } from '../dialect';
 
 /** Bans from a party (moderation). */
 export class PartyBans1763863200000 implements MigrationInterface {
   name = 'PartyBans1763863200000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const int = queryRunner.connection.driver.options.type === 'sqljs' ? 'integer' : 'int';
+    const { int } = dialectOf(queryRunner.connection.options);
     await queryRunner.createTable(
       new Table({
         name: 'party_ban',

@@ -1,10 +1,21 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
-import { ErrorCode as E } from '../../common/errors/error-code';
+import { ErrorCode, ErrorCode as E } from '../../common/errors/error-code';
 import { ApiErrors } from '../../common/openapi/api-errors';
 import { ApiAffected, ApiPage, ApiRow } from '../../common/openapi/envelopes';
+import { TRUSTED_AUTH_ERRORS, WEB_AUTH_ERRORS } from '../../auth/auth.decorators';
 import { BanView, MemberView, MembershipView, PartyView } from '../party.views';
-import { Surface } from './surfaces';
+
+/** One of the two ways into the same operations, as its documentation tells them apart. */
+export interface Surface {
+  /** Prefix of the operation ids. */
+  id: 'Web' | 'Trusted';
+  /** Errors every route of the surface may answer with (its guards'). */
+  authErrors: ErrorCode[];
+}
+
+export const WEB: Surface = { id: 'Web', authErrors: WEB_AUTH_ERRORS };
+export const TRUSTED: Surface = { id: 'Trusted', authErrors: TRUSTED_AUTH_ERRORS };
 
 interface OperationDoc {
   summary: string;

@@ -2,25 +2,19 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
+import { GuestLoginBody } from '../players/dto/player.dto';
+import { PlayerView, SessionView } from '../players/player.view';
+import { AuthService, GuestSignIn } from './auth.service';
 import { GuestSignInGuard } from './guest-sign-in.guard';
-import { GuestLoginBody } from './dto/player.dto';
-import { PlayerView, toPlayerView } from './player.view';
-import { PlayersService } from './players.service';
-import { SessionsService } from './sessions.service';
 
-class GuestLoginResponse {
+class GuestLoginResponse extends SessionView implements GuestSignIn {
   @ApiProperty({ type: PlayerView }) user: PlayerView;
-  @ApiProperty({ description: 'Session token for `Authorization: Bearer <token>`.' }) token: string;
-  @ApiProperty({ type: String, format: 'date-time' }) expires_at: string;
 }
 
 @ApiTags('Web API: sign-in')
 @Controller('api/auth')
 export class AuthController {
-  constructor(
-    private readonly players: PlayersService,
-    private readonly sessions: SessionsService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Post('guest')
   @HttpCode(200)
@@ -29,9 +23,7 @@ export class AuthController {
   @ApiBody({ type: GuestLoginBody, required: false })
   @ApiOkResponse({ type: GuestLoginResponse })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)
-  async guest(@Body() body: GuestLoginBody): Promise<GuestLoginResponse> {
-    const player = await this.players.create({ name: body.name ?? '', is_guest: true });
-    const session = await this.sessions.issue(player.id);
-    return { user: toPlayerView(await this.players.get(player.id)), token: session.token, expires_at: session.expiresAt.toISOString() };
+  guest(@Body() body: GuestLoginBody): Promise<GuestSignIn> {
+    return this.auth.guest(body);
   }
 }

@@ -1,11 +1,10 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiSecurity } from '@nestjs/swagger';
-import { ErrorCode } from '../errors/error-code';
+import { ErrorCode } from '../common/errors/error-code';
+import { SERVER_KEY_SCHEME, SESSION_SCHEME } from '../common/openapi/openapi';
 import { ActingPlayerGuard, ServerKeyGuard } from './server-key.guard';
 import { SessionGuard } from './session.guard';
 
-export const SESSION_SCHEME = 'session';
-export const SERVER_KEY_SCHEME = 'server-key';
 
 /** Errors any route behind each guard may answer with, for the routes' documentation. */
 export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];

@@ -1,6 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Type } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Caller, CurrentCaller } from '../../common/caller/caller';
+import { Body, Delete, Get, HttpCode, Injectable, Param, Post, Put, Query } from '@nestjs/common';
+import { Caller, CurrentCaller } from '../../auth/caller';
 import { Page, PageQuery, SearchQuery } from '../../common/validation/pagination';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
 import { MemberDataBody, SetRoleBody } from '../dto/moderation.dto';
@@ -9,25 +8,23 @@ import { requirePlayer } from '../party.access';
 import { PartyModerationService } from '../party-moderation.service';
 import { PartyQueries } from '../party-queries.service';
 import { PartyService } from '../party.service';
-import { BanView, MemberView, MembershipView, PartyView, toBanView, toMemberView, toMembershipView, toPartyView } from '../party.views';
-import { PartyOperation } from './party-operations';
-import { Surface, TRUSTED_SURFACE, WEB_SURFACE } from './surfaces';
+import { BanView, MembershipView, MemberView, PartyView } from '../party.views';
+import { PartyOperation, Surface } from './party-operations';
 
-const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: page.list.map(view), totalCount: page.totalCount });
+const PartyId = () => Param('partyId', IdParamPipe);
+const MembershipId = () => Param('membershipId', IdParamPipe);
+const PlayerId = () => Param('playerId', IdParamPipe);
 
 /**
- * The party operations, written once and mounted on both surfaces, so a rule cannot differ between
- * the Web API and the Trusted API. Handlers only translate HTTP to a service call and back.
+ * The party routes, written once for both surfaces: WebPartyController and TrustedPartyController
+ * extend this mixin and add their path and guards, so a rule cannot differ between the Web API and the
+ * Trusted API. `surface` only tells the documentation apart. Handlers translate HTTP to one service
+ * call and back.
  */
-function partyController(surface: Surface): Type<unknown> {
-  const PartyId = () => Param('partyId', IdParamPipe);
-  const MembershipId = () => Param('membershipId', IdParamPipe);
-  const PlayerId = () => Param('playerId', IdParamPipe);
-
-  @ApiTags(surface.tag)
-  @surface.auth()
-  @Controller(surface.path)
-  class PartyController {
+export function PartyRoutes(surface: Surface) {
+  // Decorated so that its constructor's parameter types are recorded for injection (as Nest's mixin() does).
+  @Injectable()
+  abstract class PartyRoutesHost {
     constructor(
       readonly parties: PartyService,
       readonly queries: PartyQueries,
@@ -38,62 +35,62 @@ function partyController(surface: Surface): Type<unknown> {
     @HttpCode(200)
     @PartyOperation(surface, 'create')
     async create(@CurrentCaller() caller: Caller, @Body() body: CreatePartyBody): Promise<{ row: PartyView }> {
-      return { row: toPartyView(await this.parties.create(caller, body.data)) };
+      return { row: await this.parties.create(caller, body.data) };
     }
 
     @Get()
     @PartyOperation(surface, 'search')
-    async search(@Query() query: SearchQuery): Promise<Page<PartyView>> {
-      return pageOf(await this.queries.search(query), toPartyView);
+    search(@Query() query: SearchQuery): Promise<Page<PartyView>> {
+      return this.queries.search(query);
     }
 
     @Get('me')
     @PartyOperation(surface, 'mine')
-    async mine(@CurrentCaller() caller: Caller, @Query() query: SearchQuery): Promise<Page<PartyView>> {
-      return pageOf(await this.queries.mine(caller, query), toPartyView);
+    mine(@CurrentCaller() caller: Caller, @Query() query: SearchQuery): Promise<Page<PartyView>> {
+      return this.queries.mine(caller, query);
     }
 
     @Get(':partyId')
     @PartyOperation(surface, 'get')
     async get(@PartyId() partyId: number): Promise<{ row: PartyView }> {
-      return { row: toPartyView(await this.queries.get(partyId)) };
+      return { row: await this.queries.get(partyId) };
     }
 
     @Get(':partyId/members')
     @PartyOperation(surface, 'members')
-    async members(@PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<MemberView>> {
-      return pageOf(await this.queries.members(partyId, page), toMemberView);
+    members(@PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<MemberView>> {
+      return this.queries.members(partyId, page);
     }
 
     @Get(':partyId/waiting')
     @PartyOperation(surface, 'waiting')
-    async waiting(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<MembershipView>> {
-      return pageOf(await this.queries.waiting(caller, partyId, page), toMembershipView);
+    waiting(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<MembershipView>> {
+      return this.queries.waiting(caller, partyId, page);
     }
 
     @Post(':partyId')
     @HttpCode(200)
     @PartyOperation(surface, 'join')
     async join(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: JoinPartyBody): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.parties.join(caller, partyId, body)) };
+      return { row: await this.parties.join(caller, partyId, body) };
     }
 
     @Put(':partyId')
     @PartyOperation(surface, 'edit')
     async edit(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: EditPartyBody): Promise<{ row: PartyView }> {
-      return { row: toPartyView(await this.parties.edit(caller, partyId, body.data)) };
+      return { row: await this.parties.edit(caller, partyId, body.data) };
     }
 
     @Delete(':partyId')
     @PartyOperation(surface, 'leave')
     async leave(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.parties.leave(caller, partyId)) };
+      return { row: await this.parties.leave(caller, partyId) };
     }
 
     @Put(':partyId/waiting/:membershipId')
     @PartyOperation(surface, 'accept')
     async accept(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.parties.accept(caller, partyId, membershipId)) };
+      return { row: await this.parties.accept(caller, partyId, membershipId) };
     }
 
     @Delete(':partyId/waiting/:membershipId')
@@ -105,7 +102,7 @@ function partyController(surface: Surface): Type<unknown> {
     @Put(':partyId/members/me')
     @PartyOperation(surface, 'setMyData')
     async setMyData(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: MemberDataBody): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.moderation.setMemberData(caller, partyId, requirePlayer(caller), body)) };
+      return { row: await this.moderation.setMemberData(caller, partyId, requirePlayer(caller), body) };
     }
 
     @Put(':partyId/members/:playerId')
@@ -116,31 +113,31 @@ function partyController(surface: Surface): Type<unknown> {
       @PlayerId() playerId: number,
       @Body() body: MemberDataBody,
     ): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.moderation.setMemberData(caller, partyId, playerId, body)) };
+      return { row: await this.moderation.setMemberData(caller, partyId, playerId, body) };
     }
 
     @Put(':partyId/members/:playerId/role')
     @PartyOperation(surface, 'setRole')
     async setRole(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number, @Body() body: SetRoleBody): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.moderation.setRole(caller, partyId, playerId, body.role)) };
+      return { row: await this.moderation.setRole(caller, partyId, playerId, body.role) };
     }
 
     @Delete(':partyId/members/:playerId')
     @PartyOperation(surface, 'kick')
     async kick(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: MembershipView }> {
-      return { row: toMembershipView(await this.moderation.kick(caller, partyId, playerId)) };
+      return { row: await this.moderation.kick(caller, partyId, playerId) };
     }
 
     @Get(':partyId/bans')
     @PartyOperation(surface, 'bans')
-    async bans(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<BanView>> {
-      return pageOf(await this.queries.bans(caller, partyId, page), toBanView);
+    bans(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Query() page: PageQuery): Promise<Page<BanView>> {
+      return this.queries.bans(caller, partyId, page);
     }
 
     @Put(':partyId/bans/:playerId')
     @PartyOperation(surface, 'ban')
     async ban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: BanView }> {
-      return { row: toBanView(await this.moderation.ban(caller, partyId, playerId)) };
+      return { row: await this.moderation.ban(caller, partyId, playerId) };
     }
 
     @Delete(':partyId/bans/:playerId')
@@ -153,13 +150,8 @@ function partyController(surface: Surface): Type<unknown> {
     @HttpCode(200)
     @PartyOperation(surface, 'disband')
     async disband(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<{ row: PartyView }> {
-      return { row: toPartyView(await this.moderation.disband(caller, partyId)) };
+      return { row: await this.moderation.disband(caller, partyId) };
     }
   }
-
-  Object.defineProperty(PartyController, 'name', { value: `Party${surface.id}Controller` });
-  return PartyController;
+  return PartyRoutesHost;
 }
-
-export const PartyWebController = partyController(WEB_SURFACE);
-export const PartyTrustedController = partyController(TRUSTED_SURFACE);

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { DomainError } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
-import { SessionsService } from '../../players/sessions.service';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { SessionsService } from '../players/sessions.service';
 import { asPlayer, RequestWithCaller } from './caller';
 
 /** Web API: the caller is the player behind `Authorization: Bearer <session token>`; each player has a request budget. */

@@ -1,13 +1,13 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
-import { PlayersService } from '../../players/players.service';
-import { DomainError } from '../errors/domain-error';
-import { ErrorCode } from '../errors/error-code';
-import { RateLimiter } from '../rate-limit/rate-limiter';
-import { parsePositiveInt32 } from '../validation/id-param.pipe';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { parsePositiveInt32 } from '../common/validation/id-param.pipe';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PlayersService } from '../players/players.service';
 import { asPlayer, RequestWithCaller, SERVER } from './caller';
 
 /** Trusted Server API: `X-Server-Key` authenticates the game server (compared in constant time); it acts as itself. */
@@ -53,7 +53,7 @@ export class ActingPlayerGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
     const playerId = actingPlayerId(request.query);
-    if (playerId !== null) request.caller = asPlayer((await this.players.getActive(playerId)).id);
+    if (playerId !== null) request.caller = asPlayer(await this.players.activeId(playerId));
     return true;
   }
 }
@@ -72,18 +72,4 @@ export function actingPlayerId(query: Request['query']): number | null {
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-/** Says at start-up why the trusted API refuses everything, or which key a development run generated. */
-@Injectable()
-export class ServerKeyNotice implements OnModuleInit {
-  private readonly logger = new Logger('TrustedApi');
-
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  onModuleInit(): void {
-    const { key, generated } = this.config.serverKey;
-    if (!key) this.logger.warn('SERVER_KEY is not set: every Trusted Server API call will answer 401. Set SERVER_KEY (32+ characters) to enable it.');
-    else if (generated) this.logger.warn(`SERVER_KEY is not set; generated one for this development run: ${key}`);
-  }
 }

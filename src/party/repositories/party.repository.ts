@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { Page } from '../../common/validation/pagination';
+import { dialectOf } from '../../database/dialect';
+import { hydrate, selectEntity } from '../../database/fixed-sql';
+import { Membership, MembershipStatus } from '../entities/membership.entity';
+import { Party } from '../entities/party.entity';
+
+/** What decides a join: the party, and whether the player is banned from it or already has a membership. */
+export interface JoinState {
+  party: Party;
+  playerId: number;
+  banned: boolean;
+  hasMembership: boolean;
+}
+
+/** A page request over parties: `query` is a case-insensitive substring of the name or description ('' = all). */
+export interface PartySearch {
+  query: string;
+  skip: number;
+  limit: number;
+}
+
+/**
+ * Every statement about the `party` table. Writers lock the party row first (`lock`), so all changes
+ * to one party and its memberships happen one at a time, in every process sharing the database; the
+ * capacity check is also written into the seat UPDATE itself. Hot paths (reads by id, the join lock)
+ * run fixed SQL, see fixed-sql.ts.
+ */
+@Injectable()
+export class PartyRepository {
+  constructor(@InjectRepository(Party) private readonly parties: Repository<Party>) {}
+
+  /** The party, a plain read of committed data. */
+  find(partyId: number): Promise<Party | null> {
+    return selectEntity(this.parties.manager, Party, 'SELECT * FROM party WHERE id = ?', [partyId]);
+  }
+
+  /** The party, its row locked for the rest of the transaction. */
+  lock(partyId: number, tx: EntityManager): Promise<Party | null> {
+    return selectEntity(tx, Party, `SELECT * FROM party WHERE id = ?${dialectOf(tx.connection.options).forUpdate}`, [partyId]);
+  }
+
+  /** The join state from committed data, without any lock. */
+  joinState(partyId: number, playerId: number): Promise<JoinState | null> {
+    return this.readJoinState(this.parties.manager, partyId, playerId, '');
+  }
+
+  /**
+   * The join state with the party row locked for the rest of the transaction. FOR UPDATE locks only
+   * the party row, not what the subqueries count: the counts are current because, at READ COMMITTED,
+   * the statement reads after the lock is granted, and every writer of bans and memberships holds that lock.
+   */
+  lockForJoin(partyId: number, playerId: number, tx: EntityManager): Promise<JoinState | null> {
+    return this.readJoinState(tx, partyId, playerId, dialectOf(tx.connection.options).forUpdate);
+  }
+
+  private async readJoinState(manager: EntityManager, partyId: number, playerId: number, lock: string): Promise<JoinState | null> {
+    const [row]: (Record<string, unknown> & { banned: number | string; memberships: number | string })[] = await manager.query(
+      'SELECT party.*, ' +
+        '(SELECT COUNT(*) FROM party_ban b WHERE b.party_id = party.id AND b.player_id = ?) AS banned, ' +
+        '(SELECT COUNT(*) FROM membership m WHERE m.party_id = party.id AND m.player_id = ?) AS memberships ' +
+        `FROM party WHERE party.id = ?${lock}`,
+      [playerId, playerId, partyId],
+    );
+    if (!row) return null;
+    return { party: hydrate(manager, Party, row), playerId, banned: Number(row.banned) > 0, hasMembership: Number(row.memberships) > 0 };
+  }
+
+  /** The stored party, with its id. */
+  insert(fields: Omit<Party, 'id'>, tx: EntityManager): Promise<Party> {
+    return tx.save(tx.create(Party, fields));
+  }
+
+  /** Writes the given columns. member_count is never among them: only takeSeat and freeSeat change it. */
+  async update(partyId: number, columns: Partial<Omit<Party, 'id' | 'memberCount'>>, tx: EntityManager): Promise<void> {
+    await tx.update(Party, { id: partyId }, columns);
+  }
+
+  /** Takes one seat if one is free; false when the party is full. */
+  async takeSeat(partyId: number, tx: EntityManager): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(Party)
+      .set({ memberCount: () => 'member_count + 1' })
+      .where('id = :partyId AND member_count < max_member_count', { partyId })
+      .execute();
+    return result.affected === 1;
+  }
+
+  async freeSeat(partyId: number, tx: EntityManager): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .update(Party)
+      .set({ memberCount: () => 'member_count - 1' })
+      .where('id = :partyId AND member_count > 0', { partyId })
+      .execute();
+  }
+
+  async delete(partyId: number, tx: EntityManager): Promise<void> {
+    await tx.delete(Party, { id: partyId });
+  }
+
+  /** Matching parties, newest first. */
+  search(search: PartySearch): Promise<Page<Party>> {
+    return this.page(this.matching(search.query), search);
+  }
+
+  /** Matching parties where the player's membership is accepted, newest first. */
+  searchMine(playerId: number, search: PartySearch): Promise<Page<Party>> {
+    const parties = this.matching(search.query).innerJoin(
+      Membership,
+      'mine',
+      'mine.party_id = party.id AND mine.player_id = :playerId AND mine.status = :accepted',
+      { playerId, accepted: MembershipStatus.ACCEPTED },
+    );
+    return this.page(parties, search);
+  }
+
+  private matching(query: string): SelectQueryBuilder<Party> {
+    const parties = this.parties.createQueryBuilder('party');
+    if (query) {
+      // Lowercased by the database on both sides, so the two agree on what a lowercase letter is
+      // (SQLite lowers only ASCII; lowering the query in JS would make "Äpfel" miss itself there).
+      parties.where("(LOWER(party.name) LIKE LOWER(:pattern) ESCAPE '!' OR LOWER(party.description) LIKE LOWER(:pattern) ESCAPE '!')", {
+        pattern: `%${escapeLike(query)}%`,
+      });
+    }
+    return parties;
+  }
+
+  private async page(parties: SelectQueryBuilder<Party>, { skip, limit }: PartySearch): Promise<Page<Party>> {
+    const [list, totalCount] = await parties.orderBy('party.id', 'DESC').offset(skip).limit(limit).getManyAndCount();
+    return { list, totalCount };
+  }
+}
+
+/** `%`, `_` (and the escape character itself) match only themselves; `\` is an ordinary character with ESCAPE '!'. */
+export function escapeLike(text: string): string {
+  return text.replace(/[!%_]/g, (character) => `!${character}`);
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { isDuplicateKey } from '../common/errors/database-errors';
+import { Player } from './entities/player.entity';
+
+/** The columns a new player starts with (everything but the generated id). */
+export type NewPlayer = Omit<Player, 'id'>;
+
+/** Every statement about the `player` table. */
+@Injectable()
+export class PlayerRepository {
+  constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
+
+  /** The stored player with its id; null when its username is taken (the unique key decides, also between racing requests). */
+  async insert(fields: NewPlayer): Promise<Player | null> {
+    const player = this.players.create(fields);
+    try {
+      return await this.players.save(player);
+    } catch (error) {
+      if (isDuplicateKey(error)) return null;
+      throw error;
+    }
+  }
+
+  findById(playerId: number): Promise<Player | null> {
+    return this.players.findOneBy({ id: playerId });
+  }
+
+  exists(playerId: number, tx: EntityManager): Promise<boolean> {
+    return tx.existsBy(Player, { id: playerId });
+  }
+
+  /**
+   * Writes only the given columns, so an edit racing another (a ban, say) never writes back what it
+   * read. False when the new username is taken.
+   */
+  async update(playerId: number, changes: Partial<Player>): Promise<boolean> {
+    try {
+      await this.players.update({ id: playerId }, changes);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Records a login (`last_login` every time, `first_login` once) and returns the player as it is now,
+   * or null if there is none. The update comes first so that it locks the player row before anything
+   * else in the transaction touches it (see SessionsService.issue).
+   */
+  async recordLogin(tx: EntityManager, playerId: number, at: Date): Promise<Player | null> {
+    const { affected } = await tx.update(Player, { id: playerId }, { lastLogin: at });
+    const player = affected ? await tx.findOneBy(Player, { id: playerId }) : null;
+    if (player && !player.firstLogin) {
+      await tx.update(Player, { id: playerId }, { firstLogin: at });
+      player.firstLogin = at;
+    }
+    return player;
+  }
+}
