@@ -30,8 +30,7 @@ const ROLE = { OWNER: 1, MEMBER: 3 };
 const STATUS = { WAITING: 0, ACCEPTED: 1 };
 const PARTY_PATH = /^\/api\/table\/services\/parties\/(\d{1,10})$/;
 
-const PARTY_COLUMNS =
-  'id, name, description, image, max_member_count, member_count, is_private, teams, channels, data, variables, owner_id, created_at';
+const PARTY_COLUMNS = 'id, name, description, image, max_member_count, member_count, is_private, teams, channels, data, variables, owner_id, created_at';
 const MEMBERSHIP_COLUMNS = 'id, party_id, player_id, role, status, data, variables, channels, team, created_at';
 const SESSION_PLAYER_COLUMNS = 'p.id AS p_id, p.is_ban';
 
@@ -134,10 +133,7 @@ async function join(pool, partyId, playerId) {
   return inTransaction(pool, async (connection) => {
     const party = await readJoinState(connection, partyId, playerId, true);
     if (!party.is_private) {
-      const [seat] = await connection.query(
-        'UPDATE party SET member_count = member_count + 1 WHERE id = ? AND member_count < max_member_count',
-        [partyId],
-      );
+      const [seat] = await connection.query('UPDATE party SET member_count = member_count + 1 WHERE id = ? AND member_count < max_member_count', [partyId]);
       if (seat.affectedRows !== 1) throw partyFull(party);
     }
     const membership = {
@@ -163,10 +159,7 @@ async function join(pool, partyId, playerId) {
 function leave(pool, partyId, playerId) {
   return inTransaction(pool, async (connection) => {
     await lockParty(connection, partyId);
-    const [rows] = await connection.query(`SELECT ${MEMBERSHIP_COLUMNS} FROM membership WHERE party_id = ? AND player_id = ? LIMIT 1`, [
-      partyId,
-      playerId,
-    ]);
+    const [rows] = await connection.query(`SELECT ${MEMBERSHIP_COLUMNS} FROM membership WHERE party_id = ? AND player_id = ? LIMIT 1`, [partyId, playerId]);
     if (rows.length === 0) throw new HttpError(404, 'MEMBERSHIP_NOT_FOUND', `player ${playerId} is not in party ${partyId}`);
     const membership = rows[0];
     if (membership.role === ROLE.OWNER) throw new HttpError(501, 'NOT_IMPLEMENTED', 'the baseline does not hand ownership over');

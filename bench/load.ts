@@ -1,4 +1,4 @@
-import autocannon = require('autocannon');
+import autocannon from 'autocannon';
 import type { BenchPlayer } from './seed';
 import { sampleRss } from './processes';
 
@@ -54,7 +54,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests.map((r) => ({
       ...r,
       onResponse: (status: number, body: string) => {
-        if ((status < 200 || status > 299) && errorSamples.size < ERROR_SAMPLES_KEPT) errorSamples.add(`${r.method} ${r.path} -> ${status} ${body.slice(0, 300)}`);
+        if ((status < 200 || status > 299) && errorSamples.size < ERROR_SAMPLES_KEPT) {
+          errorSamples.add(`${r.method} ${r.path} -> ${status} ${body.slice(0, 300)}`);
+        }
       },
     }));
 

@@ -1,19 +1,18 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { startNodeServer } from '../test/support/service-process';
 
-/** A server process the bench started, with the tail of its output kept for when something goes wrong. */
+/** A server process the bench started (through the specs' own startNodeServer). */
 export interface ServerProcess {
   name: string;
   url: string;
   child: ChildProcess;
   /** The last lines the process printed (stdout and stderr). */
-  output: string[];
+  outputLines(): string[];
   /** How many lines it printed that mention WARN or ERROR (Nest's log levels; e.g. "lock conflict, retrying"). */
-  logged: { warn: number; error: number };
+  logged(): { warn: number; error: number };
 }
 
-const OUTPUT_LINES_KEPT = 200;
-const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 
 /** Every process still running, so cleanup can end them even when the run fails half-way. */
@@ -34,51 +33,19 @@ export interface StartOptions {
 }
 
 /** Starts a server and resolves once it is ready. */
-export async function startServer({ name, script, nodeFlags, cwd, env, port, readyPath }: StartOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const logged = { warn: 0, error: 0 };
-  const pending = { stdout: '', stderr: '' };
-  const keep = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
-    // A chunk may end mid-line: keep the unfinished part until the rest arrives.
-    const lines = (pending[stream] + chunk.toString('utf8')).split('\n');
-    pending[stream] = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line) continue;
-      if (/\bWARN\b/.test(line)) logged.warn++;
-      if (/\bERROR\b/.test(line)) logged.error++;
-      output.push(line);
-      if (output.length > OUTPUT_LINES_KEPT) output.shift();
-    }
-  };
-  child.stdout!.on('data', keep('stdout'));
-  child.stderr!.on('data', keep('stderr'));
+export async function startServer({ name, ...options }: StartOptions): Promise<ServerProcess> {
+  const started = await startNodeServer(options);
+  const lines = () => started.output().split('\n').filter(Boolean);
   const server: ServerProcess = {
     name,
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output,
-    logged,
+    url: started.url,
+    child: started.child,
+    outputLines: lines,
+    logged: () => ({ warn: lines().filter((line) => /\bWARN\b/.test(line)).length, error: lines().filter((line) => /\bERROR\b/.test(line)).length }),
   };
   running.add(server);
-  child.once('exit', () => running.delete(server));
-  await waitUntilReady(server, readyPath);
+  started.child.once('exit', () => running.delete(server));
   return server;
-}
-
-async function waitUntilReady(server: ServerProcess, readyPath: string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) break;
-    try {
-      const response = await fetch(server.url + readyPath, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${server.name} did not become ready (exit code ${server.child.exitCode}); its output:\n${server.output.join('\n')}`);
 }
 
 /** SIGTERM, then SIGKILL if it has not exited within the grace period. */

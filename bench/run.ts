@@ -245,9 +245,9 @@ async function stopAndNote(server: ServerProcess): Promise<void> {
   await stopServer(server);
   notes.push(
     `${server.name}: VmHWM (peak RSS over the process's whole life${server.name === 'service' ? ', seeding included' : ''}) ${hwm === null ? 'n/a' : `${hwm.toFixed(0)} MB`}; ` +
-      `logged ${server.logged.warn} WARN and ${server.logged.error} ERROR lines${exitedEarly ? `; EXITED EARLY with code ${server.child.exitCode}` : ''}`,
+      `logged ${server.logged().warn} WARN and ${server.logged().error} ERROR lines${exitedEarly ? `; EXITED EARLY with code ${server.child.exitCode}` : ''}`,
   );
-  if (server.logged.error > 0) notes.push(`${server.name}: last output lines:\n${server.output.slice(-20).join('\n')}`);
+  if (server.logged().error > 0) notes.push(`${server.name}: last output lines:\n${server.outputLines().slice(-20).join('\n')}`);
 }
 
 /* ---------- cleanup: servers stopped and the database dropped, whatever happens ---------- */

@@ -106,14 +106,22 @@ export async function resetChurners(baseUrl: string, seeded: Seeded): Promise<nu
 export async function seed(baseUrl: string, serverKey: string, connections: number): Promise<Seeded> {
   // Members of the big party first (they double as readers), then the churners, who must not be members.
   const playerCount = Math.max(BIG_PARTY_MEMBERS, connections) + connections;
-  const players = await inBatches(Array.from({ length: playerCount }, (_, i) => i), SEED_CONCURRENCY, (i) => createPlayer(baseUrl, serverKey, i));
+  const players = await inBatches(
+    Array.from({ length: playerCount }, (_, i) => i),
+    SEED_CONCURRENCY,
+    (i) => createPlayer(baseUrl, serverKey, i),
+  );
   const churners = players.slice(playerCount - connections);
 
-  await inBatches(Array.from({ length: SEARCH_PARTIES }, (_, i) => i), SEED_CONCURRENCY, (i) => {
-    const theme = PARTY_THEMES[i % PARTY_THEMES.length];
-    const maxMemberCount = 10 + ((i * 37) % 990); // varied, up to 1,000
-    return createParty(baseUrl, players[i % BIG_PARTY_MEMBERS], `${theme.name} #${i}`, theme.desc, maxMemberCount);
-  });
+  await inBatches(
+    Array.from({ length: SEARCH_PARTIES }, (_, i) => i),
+    SEED_CONCURRENCY,
+    (i) => {
+      const theme = PARTY_THEMES[i % PARTY_THEMES.length];
+      const maxMemberCount = 10 + ((i * 37) % 990); // varied, up to 1,000
+      return createParty(baseUrl, players[i % BIG_PARTY_MEMBERS], `${theme.name} #${i}`, theme.desc, maxMemberCount);
+    },
+  );
 
   const bigPartyId = await createParty(baseUrl, players[0], 'The big lobby', 'Open to everyone, 1,000 seats', 1000);
   await inBatches(players.slice(1, BIG_PARTY_MEMBERS), SEED_CONCURRENCY, (player) => join(baseUrl, player, bigPartyId));

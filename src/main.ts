@@ -14,7 +14,10 @@ async function main(): Promise<void> {
     process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref());
   }
   await app.listen(config.port);
-  const where = config.database.kind === 'embedded' ? `embedded database ${config.database.file}` : `${config.database.kind} ${config.database.host}:${config.database.port}/${config.database.database}`;
+  const where =
+    config.database.kind === 'embedded'
+      ? `embedded database ${config.database.file}`
+      : `${config.database.kind} ${config.database.host}:${config.database.port}/${config.database.database}`;
   Logger.log(`listening on http://localhost:${config.port} (docs at /docs) using the ${where}`, 'Main');
 }
 

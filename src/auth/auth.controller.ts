@@ -19,7 +19,10 @@ export class AuthController {
   @Post('guest')
   @HttpCode(200)
   @UseGuards(GuestSignInGuard)
-  @ApiOperation({ summary: 'Sign in as a new guest player', description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).' })
+  @ApiOperation({
+    summary: 'Sign in as a new guest player',
+    description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).',
+  })
   @ApiBody({ type: GuestLoginBody, required: false })
   @ApiOkResponse({ type: GuestLoginResponse })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)

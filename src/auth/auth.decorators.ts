@@ -5,7 +5,6 @@ import { SERVER_KEY_SCHEME, SESSION_SCHEME } from '../common/openapi/openapi';
 import { ActingPlayerGuard, ServerKeyGuard } from './server-key.guard';
 import { SessionGuard } from './session.guard';
 
-
 /** Errors any route behind each guard may answer with, for the routes' documentation. */
 export const WEB_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.BANNED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];
 export const SERVER_AUTH_ERRORS = [ErrorCode.UNAUTHENTICATED, ErrorCode.RATE_LIMITED, ErrorCode.SERVICE_UNAVAILABLE];

@@ -40,7 +40,14 @@ describe('loadConfig', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'DATABASE_URL', 'SERVER_KEY', 'SESSION_TTL', 'MAX_PARTY_SIZE', 'AUTH_GUEST_ENABLED']);
+      expect((error as ConfigError).problems.map((p) => p.split(' ')[0])).toEqual([
+        'PORT',
+        'DATABASE_URL',
+        'SERVER_KEY',
+        'SESSION_TTL',
+        'MAX_PARTY_SIZE',
+        'AUTH_GUEST_ENABLED',
+      ]);
     }
   });
 

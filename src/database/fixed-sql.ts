@@ -9,12 +9,22 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
  */
 
 /** Runs `sql` and turns each row into an `entity`, ignoring columns the entity does not have. */
-export async function selectEntities<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, sql: string, parameters: unknown[]): Promise<T[]> {
+export async function selectEntities<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  sql: string,
+  parameters: unknown[],
+): Promise<T[]> {
   const rows: Record<string, unknown>[] = await manager.query(sql, parameters);
   return rows.map((row) => hydrate(manager, entity, row));
 }
 
-export async function selectEntity<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, sql: string, parameters: unknown[]): Promise<T | null> {
+export async function selectEntity<T extends ObjectLiteral>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  sql: string,
+  parameters: unknown[],
+): Promise<T | null> {
   return (await selectEntities(manager, entity, sql, parameters))[0] ?? null;
 }
 

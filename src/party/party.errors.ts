@@ -6,7 +6,8 @@ import { Party } from './entities/party.entity';
 
 export const partyNotFound = (partyId: number) => new DomainError(ErrorCode.PARTY_NOT_FOUND, `party ${partyId} does not exist`);
 
-export const notInParty = (partyId: number, playerId: number) => new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not in party ${partyId}`);
+export const notInParty = (partyId: number, playerId: number) =>
+  new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not in party ${partyId}`);
 
 export const notAMember = (partyId: number, playerId: number) =>
   new DomainError(ErrorCode.MEMBERSHIP_NOT_FOUND, `player ${playerId} is not a member of party ${partyId}`);
@@ -34,7 +35,8 @@ export const invalidOwner = (partyId: number, playerId: number) =>
 export const bannedFromParty = (partyId: number, playerId: number) =>
   new DomainError(ErrorCode.PERMISSION_DENIED, `player ${playerId} is banned from party ${partyId}`);
 
-export const banNotFound = (partyId: number, playerId: number) => new DomainError(ErrorCode.BAN_NOT_FOUND, `player ${playerId} is not banned from party ${partyId}`);
+export const banNotFound = (partyId: number, playerId: number) =>
+  new DomainError(ErrorCode.BAN_NOT_FOUND, `player ${playerId} is not banned from party ${partyId}`);
 
 export const permissionDenied = (why: string) => new DomainError(ErrorCode.PERMISSION_DENIED, why);
 

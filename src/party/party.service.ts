@@ -142,7 +142,12 @@ export class PartyService {
   }
 
   /** Accept and reject touch only a waiting membership of this party, and only for its managers. */
-  private decideRequest<T>(caller: Caller, partyId: number, membershipId: number, decide: (locked: LockedParty, request: Membership) => Promise<T>): Promise<T> {
+  private decideRequest<T>(
+    caller: Caller,
+    partyId: number,
+    membershipId: number,
+    decide: (locked: LockedParty, request: Membership) => Promise<T>,
+  ): Promise<T> {
     return this.lock.run(caller, partyId, assertCanManage, async (locked) => {
       const request = await this.memberships.findWaiting(partyId, membershipId, locked.tx);
       if (!request) throw noWaitingRequest(partyId, membershipId);
@@ -175,7 +180,9 @@ export class PartyService {
     for (const membership of await this.memberships.namesIn(party.id, tx)) {
       const team = membership.team !== null && party.teams.includes(membership.team) ? membership.team : null;
       const channels = membership.channels.filter((channel) => party.channels.includes(channel));
-      if (team !== membership.team || channels.length !== membership.channels.length) await this.memberships.setNames({ id: membership.id, team, channels }, tx);
+      if (team !== membership.team || channels.length !== membership.channels.length) {
+        await this.memberships.setNames({ id: membership.id, team, channels }, tx);
+      }
     }
   }
 

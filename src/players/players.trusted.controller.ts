@@ -50,7 +50,10 @@ export class PlayersTrustedController {
 
   @Post(':playerId/sessions')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue a session token for a player', description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.' })
+  @ApiOperation({
+    summary: 'Issue a session token for a player',
+    description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.',
+  })
   @playerIdParam
   @ApiOkResponse({ type: SessionView })
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.BANNED)

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, it } from '@jest/globals';
+import { beforeAll, describe, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Response } from 'supertest';
-import { Api, expectStatus, TestPlayer, TRUSTED, WEB } from '../support/api';
+import { Api, expectStatus, Method, TestPlayer, TRUSTED, WEB } from '../support/api';
 import { FullSnapshot, snapshot, snapshotDiff } from '../support/db-snapshot';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, TestApp, useTestApp } from '../support/test-app';
 
 /*
  * Broken object-level authorization: every party route, on both surfaces, called by every kind of
@@ -14,8 +14,6 @@ import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support
  * requester and a player banned from P; party Q owned by another player. Allowed cells of writing
  * routes get a fresh fixture each; everything else shares one (rebuilt if a denied cell wrote).
  */
-
-type Method = 'get' | 'post' | 'put' | 'delete';
 
 const PLAYER_ACTORS = ['owner', 'admin', 'member', 'waiter', 'outsider', 'partyBanned', 'otherOwner'] as const;
 type PlayerActor = (typeof PLAYER_ACTORS)[number];
@@ -125,7 +123,13 @@ const ROUTES: Route[] = [
     deny: { ...WITHOUT_MEMBERSHIP, server: PLAYER_REQUIRED },
   },
   { name: "the member's data", method: 'put', path: (f, ids) => `/${f.party}/members/${ids.member}`, body: () => ({ data: 'x' }), allow: ['member', 'server'] },
-  { name: "the requester's data", method: 'put', path: (f, ids) => `/${f.party}/members/${ids.waiter}`, body: () => ({ data: 'x' }), allow: ['waiter', 'server'] },
+  {
+    name: "the requester's data",
+    method: 'put',
+    path: (f, ids) => `/${f.party}/members/${ids.waiter}`,
+    body: () => ({ data: 'x' }),
+    allow: ['waiter', 'server'],
+  },
   { name: 'promote the member', method: 'put', path: (f, ids) => `/${f.party}/members/${ids.member}/role`, body: () => ({ role: 2 }), allow: OWNER_OR_SERVER },
   { name: 'demote the admin', method: 'put', path: (f, ids) => `/${f.party}/members/${ids.admin}/role`, body: () => ({ role: 3 }), allow: OWNER_OR_SERVER },
   { name: 'kick the member', method: 'delete', path: (f, ids) => `/${f.party}/members/${ids.member}`, allow: MANAGERS },
@@ -140,16 +144,14 @@ const ROUTES: Route[] = [
 
   // Cross-party: the path names party Q (otherOwner's), the target belongs to party P. Managing Q
   // must give no power over P's requests, members or bans.
-  ...(['accept', 'reject'] as const).map(
-    (name): Route => ({
-      name: `${name} P's request through Q`,
-      method: name === 'accept' ? 'put' : 'delete',
-      path: (f) => `/${f.other}/waiting/${f.request}`,
-      onOther: true,
-      allow: [],
-      deny: { otherOwner: MEMBERSHIP_NOT_FOUND, server: MEMBERSHIP_NOT_FOUND },
-    }),
-  ),
+  ...(['accept', 'reject'] as const).map((name): Route => ({
+    name: `${name} P's request through Q`,
+    method: name === 'accept' ? 'put' : 'delete',
+    path: (f) => `/${f.other}/waiting/${f.request}`,
+    onOther: true,
+    allow: [],
+    deny: { otherOwner: MEMBERSHIP_NOT_FOUND, server: MEMBERSHIP_NOT_FOUND },
+  })),
   {
     name: "kick P's member through Q",
     method: 'delete',
@@ -216,6 +218,7 @@ function cellsOf(actors: readonly Actor[]): Cell[] {
 }
 
 describeApi('BOLA matrix: every party route × every actor, on both surfaces', () => {
+  const t = useTestApp();
   let app: TestApp;
   let api: Api;
   const players = {} as Record<PlayerActor | 'banned', TestPlayer>;
@@ -229,19 +232,13 @@ describeApi('BOLA matrix: every party route × every actor, on both surfaces', (
   let lastSnapshot: FullSnapshot | null = null;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
+    ({ app, api } = t);
     const made = await api.players(PLAYER_ACTORS.length + 1);
     PLAYER_ACTORS.forEach((actor, i) => (players[actor] = made[i]));
     players.banned = made[PLAYER_ACTORS.length];
     expectStatus(await api.server('put', `/server/players/${players.banned.id}`, { data: { is_ban: true } }), 200);
     ids = Object.fromEntries(PLAYER_ACTORS.map((actor) => [actor, players[actor].id])) as Ids;
   });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
-  });
-
   /** P: private, owner + admin + member, a waiting request, a ban; Q: otherOwner's (a new one when `withOther`). */
   async function buildFixture(withOther = true): Promise<Fixture> {
     lastSnapshot = null;
@@ -270,16 +267,20 @@ describeApi('BOLA matrix: every party route × every actor, on both surfaces', (
   function call(surface: (typeof SURFACES)[number], actor: Actor, method: Method, path: string, body: unknown): Promise<Response> {
     const separator = path.includes('?') ? '&' : '?';
     if (surface.name === 'web') {
-      const token = actor === 'garbageToken' ? garbageToken : actor === 'memberClaimingOwner' ? players.member.token : players[actor as PlayerActor | 'banned']?.token;
+      const token =
+        actor === 'garbageToken' ? garbageToken : actor === 'memberClaimingOwner' ? players.member.token : players[actor as PlayerActor | 'banned']?.token;
       const headers: Record<string, string> = actor === 'noToken' ? {} : { authorization: `Bearer ${token}` };
       const query = actor === 'memberClaimingOwner' ? `${separator}player=${ids.owner}&caller=${ids.owner}` : '';
       return api.send(method, `${WEB}${path}${query}`, headers, body);
     }
     const query =
-      actor === 'server' ? ''
-      : actor === 'ghost' ? `${separator}player=${GHOST_PLAYER}`
-      : actor === 'playerCallerMismatch' ? `${separator}player=${ids.member}&caller=${ids.owner}`
-      : `${separator}player=${players[(actor === 'noKey' || actor === 'wrongKey' ? 'owner' : actor) as PlayerActor | 'banned'].id}`;
+      actor === 'server'
+        ? ''
+        : actor === 'ghost'
+          ? `${separator}player=${GHOST_PLAYER}`
+          : actor === 'playerCallerMismatch'
+            ? `${separator}player=${ids.member}&caller=${ids.owner}`
+            : `${separator}player=${players[(actor === 'noKey' || actor === 'wrongKey' ? 'owner' : actor) as PlayerActor | 'banned'].id}`;
     const headers: Record<string, string> = actor === 'noKey' ? {} : { 'x-server-key': actor === 'wrongKey' ? `${app.serverKey}x` : app.serverKey };
     return api.send(method, `${TRUSTED}${path}${query}`, headers, body);
   }

@@ -55,7 +55,12 @@ describeApi('foundation: identities, errors, health and docs', () => {
     });
 
     it('refuses __proto__ and constructor keys', async () => {
-      const res = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'content-type': 'application/json' }, '{"data":{"__proto__":{"is_ban":true}}}');
+      const res = await t.api.send(
+        'post',
+        '/server/players',
+        { 'x-server-key': t.app.serverKey, 'content-type': 'application/json' },
+        '{"data":{"__proto__":{"is_ban":true}}}',
+      );
       expectStatus(res, 400, 'VALIDATION_FAILED');
       expect(res.body.message).toContain('data.__proto__');
     });
@@ -70,7 +75,12 @@ describeApi('foundation: identities, errors, health and docs', () => {
     });
 
     it.each(['gzip', 'deflate', 'br'])('refuses a corrupt %s body with 400', async (encoding) => {
-      const res = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'content-type': 'application/json', 'content-encoding': encoding }, 'not compressed at all');
+      const res = await t.api.send(
+        'post',
+        '/server/players',
+        { 'x-server-key': t.app.serverKey, 'content-type': 'application/json', 'content-encoding': encoding },
+        'not compressed at all',
+      );
       expectStatus(res, 400, 'VALIDATION_FAILED');
     });
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import request, { Response } from 'supertest';
-import { Api, expectStatus, TestPlayer } from '../support/api';
+import { Api, expectStatus, Method as ApiMethod, TestPlayer } from '../support/api';
 import { FullSnapshot, snapshot, rowsOf, snapshotDiff } from '../support/db-snapshot';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, TestApp, useTestApp } from '../support/test-app';
 
 /*
  * Property-based fuzzing driven by the OpenAPI document the service serves (GET /docs-json): every
@@ -55,11 +55,17 @@ interface Parameter {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { operationId?: string; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; security?: Record<string, string[]>[] }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId?: string; parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; security?: Record<string, string[]>[] }
+    >
+  >;
   components?: { schemas?: Record<string, Schema> };
 }
 
-type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
+type Method = ApiMethod | 'patch';
 type Auth = 'session' | 'server-key' | 'none';
 
 interface Operation {
@@ -113,10 +119,12 @@ function resolveRef(doc: OpenApiDocument, schema: Schema): Schema {
     const name = resolved.$ref.replace('#/components/schemas/', '');
     resolved = doc.components?.schemas?.[name] ?? {};
   }
-  if (resolved.allOf) return resolved.allOf.reduce<Schema>((merged, part) => {
-    const p = resolveRef(doc, part);
-    return { ...merged, ...p, properties: { ...merged.properties, ...p.properties }, required: [...(merged.required ?? []), ...(p.required ?? [])] };
-  }, {});
+  if (resolved.allOf) {
+    return resolved.allOf.reduce<Schema>((merged, part) => {
+      const p = resolveRef(doc, part);
+      return { ...merged, ...p, properties: { ...merged.properties, ...p.properties }, required: [...(merged.required ?? []), ...(p.required ?? [])] };
+    }, {});
+  }
   return resolved;
 }
 
@@ -153,9 +161,45 @@ const whoArb: fc.Arbitrary<Who> = fc.oneof(
 );
 
 const INTERESTING_STRINGS = [
-  'red', 'blue', 'general', 'chat', 'Test', 'mode', '', ' ', '   padded   ', '%', '_', '\\', '%_\\', "'; DROP TABLE party; --", '" OR 1=1 --',
-  '<script>alert(1)</script>', '\u0000', 'a\u0000b', '😀', '👨‍👩‍👧‍👦', '\ud800', 'a\udfff', 'é', '\u202e', 'null', 'undefined', 'true', '0', '-1', 'NaN',
-  '[]', '{}', '["red"]', '["red","red"]', '[1]', 'constructor', 'toString', '__proto__', 'me',
+  'red',
+  'blue',
+  'general',
+  'chat',
+  'Test',
+  'mode',
+  '',
+  ' ',
+  '   padded   ',
+  '%',
+  '_',
+  '\\',
+  '%_\\',
+  "'; DROP TABLE party; --",
+  '" OR 1=1 --',
+  '<script>alert(1)</script>',
+  '\u0000',
+  'a\u0000b',
+  '😀',
+  '👨‍👩‍👧‍👦',
+  '\ud800',
+  'a\udfff',
+  'é',
+  '\u202e',
+  'null',
+  'undefined',
+  'true',
+  '0',
+  '-1',
+  'NaN',
+  '[]',
+  '{}',
+  '["red"]',
+  '["red","red"]',
+  '[1]',
+  'constructor',
+  'toString',
+  '__proto__',
+  'me',
 ];
 
 const jsonLeaf = fc.oneof(
@@ -167,10 +211,31 @@ const jsonLeaf = fc.oneof(
   fc.string({ maxLength: 12 }),
 );
 const anyJson: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, jsonLeaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 3 })),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    jsonLeaf,
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 8 }), tie('value'), { maxKeys: 3 }),
+  ),
 })).value;
 
-const EXTRA_KEYS = ['owner', 'id', 'member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'extra', '__proto__', 'constructor', 'prototype', 'toString', ''];
+const EXTRA_KEYS = [
+  'owner',
+  'id',
+  'member_count',
+  'created_at',
+  'role',
+  'status',
+  'party',
+  'player',
+  'is_ban',
+  'extra',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '',
+];
 
 function wrongType(): fc.Arbitrary<unknown> {
   return fc.oneof(
@@ -218,7 +283,10 @@ function integerArb(schema: Schema, name: string): fc.Arbitrary<unknown> {
     { weight: 1, arbitrary: fc.constantFrom(1.5, -0.5, 1e300, '5', '1e2', '0x10') },
   ];
   if (name === 'owner' || name === 'id') {
-    arbs.push({ weight: 5, arbitrary: fc.tuple(whoArb, fc.nat()).map(([who, pick]) => new Ref(name === 'id' ? 'party' : 'player', name === 'id' ? null : who, pick)) });
+    arbs.push({
+      weight: 5,
+      arbitrary: fc.tuple(whoArb, fc.nat()).map(([who, pick]) => new Ref(name === 'id' ? 'party' : 'player', name === 'id' ? null : who, pick)),
+    });
   }
   return fc.oneof(...arbs);
 }
@@ -245,8 +313,9 @@ function validArb(doc: OpenApiDocument, raw: Schema, name: string, depth: number
     }
   } else if (schema.type === 'array') good = fc.uniqueArray(fc.constantFrom('red', 'blue', 'general', 'chat'), { maxLength: 4 });
   else if (schema.type === 'string') {
-    if (name === 'teams' || name === 'channels') good = fc.uniqueArray(fc.constantFrom('red', 'blue', 'general', 'chat'), { maxLength: 4 }).map((a) => JSON.stringify(a));
-    else if (schema.pattern?.endsWith('+$')) good = fc.stringMatching(new RegExp(`${schema.pattern.slice(0, -2)}{1,20}$`));
+    if (name === 'teams' || name === 'channels') {
+      good = fc.uniqueArray(fc.constantFrom('red', 'blue', 'general', 'chat'), { maxLength: 4 }).map((a) => JSON.stringify(a));
+    } else if (schema.pattern?.endsWith('+$')) good = fc.stringMatching(new RegExp(`${schema.pattern.slice(0, -2)}{1,20}$`));
     else {
       const min = schema.minLength ?? 0;
       const max = Math.max(min, Math.min(schema.maxLength ?? 24, 24));
@@ -259,9 +328,11 @@ function validArb(doc: OpenApiDocument, raw: Schema, name: string, depth: number
     const min = schema.minimum ?? 0;
     const max = Math.min(schema.maximum ?? min + 100, min + 100);
     good =
-      name === 'owner' ? fc.tuple(whoArb, fc.nat()).map(([who, pick]) => new Ref('player', who, pick))
-      : name === 'id' ? fc.nat().map((pick) => new Ref('party', null, pick))
-      : fc.integer({ min, max });
+      name === 'owner'
+        ? fc.tuple(whoArb, fc.nat()).map(([who, pick]) => new Ref('player', who, pick))
+        : name === 'id'
+          ? fc.nat().map((pick) => new Ref('party', null, pick))
+          : fc.integer({ min, max });
   } else if (schema.type === 'boolean') good = fc.boolean();
   else good = fc.string({ maxLength: 8 });
   return schema.nullable ? fc.oneof({ weight: 5, arbitrary: good }, { weight: 1, arbitrary: fc.constant(null) }) : good;
@@ -287,7 +358,13 @@ function valueArb(doc: OpenApiDocument, raw: Schema, name: string, depth: number
       { weight: 1, arbitrary: fc.constantFrom(['red', 'red'], ['a'.repeat(64)], ['a'.repeat(65)], [''], [null], [['red']]) },
     );
   } else if (schema.type === 'string') {
-    good = name === 'teams' || name === 'channels' ? fc.oneof(fc.array(fc.constantFrom('red', 'blue', 'general', 'chat', ''), { maxLength: 4 }).map((a) => JSON.stringify(a)), stringArb(schema, name)) : stringArb(schema, name);
+    good =
+      name === 'teams' || name === 'channels'
+        ? fc.oneof(
+            fc.array(fc.constantFrom('red', 'blue', 'general', 'chat', ''), { maxLength: 4 }).map((a) => JSON.stringify(a)),
+            stringArb(schema, name),
+          )
+        : stringArb(schema, name);
   } else if (schema.type === 'integer' || schema.type === 'number') {
     good = integerArb(schema, name);
   } else if (schema.type === 'boolean') {
@@ -295,7 +372,11 @@ function valueArb(doc: OpenApiDocument, raw: Schema, name: string, depth: number
   } else {
     good = anyJson;
   }
-  return fc.oneof({ weight: 12, arbitrary: validArb(doc, schema, name, depth) }, { weight: 9, arbitrary: good }, { weight: 2, arbitrary: schema.nullable ? fc.constant(null) : wrongType() });
+  return fc.oneof(
+    { weight: 12, arbitrary: validArb(doc, schema, name, depth) },
+    { weight: 9, arbitrary: good },
+    { weight: 2, arbitrary: schema.nullable ? fc.constant(null) : wrongType() },
+  );
 }
 
 function mapArb(doc: OpenApiDocument, schema: Schema, depth: number): fc.Arbitrary<unknown> {
@@ -333,7 +414,22 @@ function objectArb(doc: OpenApiDocument, schema: Schema, depth: number): fc.Arbi
     });
 }
 
-const BROKEN_BODIES = ['{', 'not json', '{"data":', '[]', '[{"data":{"name":"x"}}]', 'null', '"x"', '1', 'true', '{"data":{"name":"x"}}garbage', '\uFEFF{}', '{"a":1,"a":2}', '{"data":{"name":"x","name":{"a":1}}}', ' '];
+const BROKEN_BODIES = [
+  '{',
+  'not json',
+  '{"data":',
+  '[]',
+  '[{"data":{"name":"x"}}]',
+  'null',
+  '"x"',
+  '1',
+  'true',
+  '{"data":{"name":"x"}}garbage',
+  '\uFEFF{}',
+  '{"a":1,"a":2}',
+  '{"data":{"name":"x","name":{"a":1}}}',
+  ' ',
+];
 
 function bodyArb(doc: OpenApiDocument, op: Operation): fc.Arbitrary<unknown> {
   const broken = fc.constantFrom(...BROKEN_BODIES).map((text) => new RawText(text));
@@ -357,7 +453,28 @@ const pathValueArb: fc.Arbitrary<PathValue> = fc.oneof(
     weight: 2,
     arbitrary: fc
       .oneof(
-        fc.constantFrom('0', '-1', '1.5', '1e3', '0x1f', ' 1', '1 ', '+1', '01', '١', '2147483648', '99999999999999999999', 'abc', 'null', 'me', '%00', "1'", '1;DROP TABLE party', '..', '.'),
+        fc.constantFrom(
+          '0',
+          '-1',
+          '1.5',
+          '1e3',
+          '0x1f',
+          ' 1',
+          '1 ',
+          '+1',
+          '01',
+          '١',
+          '2147483648',
+          '99999999999999999999',
+          'abc',
+          'null',
+          'me',
+          '%00',
+          "1'",
+          '1;DROP TABLE party',
+          '..',
+          '.',
+        ),
         fc.string({ minLength: 1, maxLength: 20 }),
         fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }),
       )
@@ -403,7 +520,12 @@ function actingArb(op: Operation): fc.Arbitrary<Record<string, QueryValue | unde
     { weight: 1, arbitrary: who.map((v) => ({ player: v, caller: v })) },
     { weight: 1, arbitrary: fc.tuple(who, who).map(([player, caller]) => ({ player, caller })) },
     { weight: 1, arbitrary: raw(fc.constantFrom(String(INT32_MAX), '1000000')).map((player) => ({ player })) },
-    { weight: 1, arbitrary: raw(fc.oneof(fc.constantFrom(...QUERY_GARBAGE), fc.constant<string[]>(['1', '2']))).map((v) => (v.kind === 'raw' && v.value === '' ? { caller: v } : { player: v })) },
+    {
+      weight: 1,
+      arbitrary: raw(fc.oneof(fc.constantFrom(...QUERY_GARBAGE), fc.constant<string[]>(['1', '2']))).map((v) =>
+        v.kind === 'raw' && v.value === '' ? { caller: v } : { player: v },
+      ),
+    },
   );
 }
 
@@ -445,16 +567,32 @@ function requestArb(doc: OpenApiDocument, ops: Operation[]): fc.Arbitrary<Reques
         query: fc
           .tuple(
             fc.record(
-              Object.fromEntries(op.queryParams.filter((p) => p.name !== 'player' && p.name !== 'caller').map((p) => [p.name, fc.option(queryValueArb(p), { freq: 2, nil: undefined })])),
+              Object.fromEntries(
+                op.queryParams
+                  .filter((p) => p.name !== 'player' && p.name !== 'caller')
+                  .map((p) => [p.name, fc.option(queryValueArb(p), { freq: 2, nil: undefined })]),
+              ),
             ),
             actingArb(op),
           )
           .map(([plain, acting]) => ({ ...plain, ...acting })),
-        extraQuery: fc.option(fc.tuple(fc.constantFrom('cachebust', '_', 'player', 'caller', 'skip', 'query'), fc.string({ maxLength: 8 })), { freq: 8, nil: undefined }),
+        extraQuery: fc.option(fc.tuple(fc.constantFrom('cachebust', '_', 'player', 'caller', 'skip', 'query'), fc.string({ maxLength: 8 })), {
+          freq: 8,
+          nil: undefined,
+        }),
         body: bodyArb(doc, op),
         contentType: fc.oneof(
           { weight: 24, arbitrary: fc.constant('application/json') },
-          { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/vnd.api+json') },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'text/plain',
+              'application/x-www-form-urlencoded',
+              'application/json; charset=utf-16',
+              'application/json; charset=latin1',
+              'application/vnd.api+json',
+            ),
+          },
         ),
         auth: authArb(op),
       }),
@@ -496,6 +634,7 @@ interface Violation {
 const truncate = (text: string, max = 400) => (text.length > max ? `${text.slice(0, max)}…(${text.length} chars)` : text);
 
 describeApi('fuzz: every operation of the OpenAPI document', () => {
+  const t = useTestApp();
   let app: TestApp;
   let api: Api;
   let doc: OpenApiDocument;
@@ -508,8 +647,7 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
   const outcomes = new Map<string, number>();
 
   beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
+    ({ app, api } = t);
     const res = await request(app.url).get('/docs-json');
     expectStatus(res, 200);
     doc = res.body;
@@ -517,10 +655,15 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     pool = await api.players(6);
     current = await snapshot(app);
   });
-  afterAll(async () => {
-    if (process.env.FUZZ_DEBUG) console.log([...outcomes.entries()].sort().map(([outcome, n]) => `${String(n).padStart(4)} ${outcome}`).join('\n'));
-    await app?.close();
-    await dropTestDatabase();
+  afterAll(() => {
+    if (process.env.FUZZ_DEBUG) {
+      console.log(
+        [...outcomes.entries()]
+          .sort()
+          .map(([outcome, n]) => `${String(n).padStart(4)} ${outcome}`)
+          .join('\n'),
+      );
+    }
   });
 
   // Parsed rows of the current snapshot, cached per snapshot.
@@ -544,7 +687,9 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     const at = (i: number) => pool[(fixtureOwner + i) % pool.length];
     fixtureOwner++;
     const party = await api.party(at(0), { name: 'Fuzz party', teams: ['red', 'blue'], channels: ['general', 'chat'], variables: { mode: 'ranked' } });
-    for (const res of await Promise.all([api.join(at(1), party.id, { team: 'red' }), api.join(at(2), party.id, { channels: ['chat'] })])) expectStatus(res, 200);
+    for (const res of await Promise.all([api.join(at(1), party.id, { team: 'red' }), api.join(at(2), party.id, { channels: ['chat'] })])) {
+      expectStatus(res, 200);
+    }
     expectStatus(await api.web(at(0).token, 'put', `/${party.id}/members/${at(1).id}/role`, { role: 2 }), 200);
     expectStatus(await api.web(at(0).token, 'put', `/${party.id}`, { data: { is_private: true } }), 200);
     expectStatus(await api.join(at(3), party.id), 200);
@@ -576,11 +721,15 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     if (typeof who === 'object') return pool[who.pool % pool.length].id;
     const inParty = memberships.filter((m) => m.party_id === partyId);
     const candidates =
-      who === 'owner' ? inParty.filter((m) => Number(m.role) === 1 && Number(m.status) === 1).map((m) => m.player_id)
-      : who === 'admin' ? inParty.filter((m) => Number(m.role) === 2 && Number(m.status) === 1).map((m) => m.player_id)
-      : who === 'member' ? inParty.filter((m) => Number(m.role) === 3 && Number(m.status) === 1).map((m) => m.player_id)
-      : who === 'waiter' ? inParty.filter((m) => Number(m.status) === 0).map((m) => m.player_id)
-      : bans.filter((b) => b.party_id === partyId).map((b) => b.player_id);
+      who === 'owner'
+        ? inParty.filter((m) => Number(m.role) === 1 && Number(m.status) === 1).map((m) => m.player_id)
+        : who === 'admin'
+          ? inParty.filter((m) => Number(m.role) === 2 && Number(m.status) === 1).map((m) => m.player_id)
+          : who === 'member'
+            ? inParty.filter((m) => Number(m.role) === 3 && Number(m.status) === 1).map((m) => m.player_id)
+            : who === 'waiter'
+              ? inParty.filter((m) => Number(m.status) === 0).map((m) => m.player_id)
+              : bans.filter((b) => b.party_id === partyId).map((b) => b.player_id);
     return candidates.length > 0 ? candidates[pick % candidates.length] : pool[pick % pool.length].id;
   }
 
@@ -663,7 +812,12 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     if (typeof value === 'object' && value !== null) {
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
-        Object.defineProperty(out, key, { value: resolveRefs((value as Record<string, unknown>)[key], partyId), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, key, {
+          value: resolveRefs((value as Record<string, unknown>)[key], partyId),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
@@ -700,7 +854,8 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
   it('the property checks catch what they are for (no vacuous pass)', async () => {
     const before = await snapshot(app);
     const after = await snapshot(app);
-    const fake = (status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({ status, body, headers: { 'content-type': contentType } }) as unknown as Response;
+    const fake = (status: number, body: unknown, contentType = 'application/json; charset=utf-8') =>
+      ({ status, body, headers: { 'content-type': contentType } }) as unknown as Response;
     const good = { statusCode: 404, error: 'Not Found', code: 'PARTY_NOT_FOUND', message: 'no' };
     expect(check(fake(404, good), before, after)).toEqual([]);
     expect(check(fake(500, { ...good, statusCode: 500 }), before, after)).toHaveLength(1);
@@ -720,58 +875,54 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
   });
 
   describe.each(GROUPS.map((group) => [group.name]))('%s', (groupName) => {
-    it(
-      `never 5xx, errors in one shape, no write on a 4xx (${RUNS} runs, seed ${SEED})`,
-      async () => {
-        const ops = operations.filter((op) => groupOf(op) === groupName);
-        expect(ops.length).toBeGreaterThan(0);
-        const violations: Violation[] = [];
-        const statuses = new Map<number, number>();
-        await fc.assert(
-          fc.asyncProperty(requestArb(doc, ops), async (spec) => {
-            await replenish();
-            const req = materialize(spec);
-            const before = current;
-            const res = await send(req);
-            current = await snapshot(app);
-            const outcome = `${spec.op.key} → ${res.status}${res.status >= 400 ? ` ${res.body?.code}` : ''}`;
-            outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-            seenOps.set(spec.op.key, (seenOps.get(spec.op.key) ?? 0) + 1);
-            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-            for (const problem of check(res, before, current)) {
-              const shown = { ...req.headers };
-              if (shown.authorization) shown.authorization = 'Bearer <token>';
-              if (shown['x-server-key'] === app.serverKey) shown['x-server-key'] = '<SERVER_KEY>';
-              violations.push({
-                group: groupName,
-                op: spec.op.key,
-                problem,
-                request: `${req.method.toUpperCase()} ${req.url} ${JSON.stringify(shown)} ${req.body === undefined ? '(no body)' : truncate(req.body)}`,
-                response: `${res.status} ${truncate(JSON.stringify(res.body) ?? res.text)}`,
-              });
-            }
-            return true;
-          }),
-          { seed: SEED, numRuns: RUNS, endOnFailure: true },
-        );
-        // The fuzzer reached both outcomes, not only refusals.
-        const codes = [...statuses.keys()];
-        expect(codes.some((code) => code < 300)).toBe(true);
-        expect(codes.some((code) => code >= 400 && code < 500)).toBe(true);
-        if (violations.length > 0) {
-          const distinct = new Map<string, Violation[]>();
-          for (const v of violations) {
-            const kind = `${v.op} | ${v.problem.split('\n')[0].replace(/\d+/g, 'N')}`;
-            distinct.set(kind, [...(distinct.get(kind) ?? []), v]);
+    it(`never 5xx, errors in one shape, no write on a 4xx (${RUNS} runs, seed ${SEED})`, async () => {
+      const ops = operations.filter((op) => groupOf(op) === groupName);
+      expect(ops.length).toBeGreaterThan(0);
+      const violations: Violation[] = [];
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(requestArb(doc, ops), async (spec) => {
+          await replenish();
+          const req = materialize(spec);
+          const before = current;
+          const res = await send(req);
+          current = await snapshot(app);
+          const outcome = `${spec.op.key} → ${res.status}${res.status >= 400 ? ` ${res.body?.code}` : ''}`;
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+          seenOps.set(spec.op.key, (seenOps.get(spec.op.key) ?? 0) + 1);
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          for (const problem of check(res, before, current)) {
+            const shown = { ...req.headers };
+            if (shown.authorization) shown.authorization = 'Bearer <token>';
+            if (shown['x-server-key'] === app.serverKey) shown['x-server-key'] = '<SERVER_KEY>';
+            violations.push({
+              group: groupName,
+              op: spec.op.key,
+              problem,
+              request: `${req.method.toUpperCase()} ${req.url} ${JSON.stringify(shown)} ${req.body === undefined ? '(no body)' : truncate(req.body)}`,
+              response: `${res.status} ${truncate(JSON.stringify(res.body) ?? res.text)}`,
+            });
           }
-          const report = [...distinct.entries()].map(
-            ([kind, list]) => `● ${kind} (${list.length}×)\n    ${list[0].request}\n    → ${list[0].response}\n    ${list[0].problem.replace(/\n/g, '\n    ')}`,
-          );
-          throw new Error(`${violations.length} violation(s) in ${groupName}, ${distinct.size} distinct:\n${report.join('\n')}`);
+          return true;
+        }),
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
+      );
+      // The fuzzer reached both outcomes, not only refusals.
+      const codes = [...statuses.keys()];
+      expect(codes.some((code) => code < 300)).toBe(true);
+      expect(codes.some((code) => code >= 400 && code < 500)).toBe(true);
+      if (violations.length > 0) {
+        const distinct = new Map<string, Violation[]>();
+        for (const v of violations) {
+          const kind = `${v.op} | ${v.problem.split('\n')[0].replace(/\d+/g, 'N')}`;
+          distinct.set(kind, [...(distinct.get(kind) ?? []), v]);
         }
-      },
-      180_000,
-    );
+        const report = [...distinct.entries()].map(
+          ([kind, list]) => `● ${kind} (${list.length}×)\n    ${list[0].request}\n    → ${list[0].response}\n    ${list[0].problem.replace(/\n/g, '\n    ')}`,
+        );
+        throw new Error(`${violations.length} violation(s) in ${groupName}, ${distinct.size} distinct:\n${report.join('\n')}`);
+      }
+    }, 180_000);
   });
 
   it('exercised every operation of the document', () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Response } from 'supertest';
-import { Api, expectStatus, TestPlayer, TRUSTED, WEB } from '../support/api';
+import { Api, expectStatus, Method, TestPlayer, TRUSTED, WEB } from '../support/api';
 import { snapshot, snapshotDiff } from '../support/db-snapshot';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeApi, TestApp, useTestApp } from '../support/test-app';
 
 /*
  * Mass assignment: fields a caller must never set (ids, ownership, counts, timestamps, roles, statuses,
@@ -10,8 +10,6 @@ import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support
  * field, and nothing is written. `__proto__`, `constructor` and `prototype` keys are refused anywhere
  * in a JSON body (sent as raw JSON: an object literal would swallow `__proto__`).
  */
-
-type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** A request the test sends: a surface's prefix is already in `path`. */
 interface Target {
@@ -48,10 +46,36 @@ const PARTY_FORBIDDEN_ON_CREATE = ['owner', 'id', 'member_count', 'created_at', 
 const PARTY_FORBIDDEN_ON_EDIT = ['member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
 const MEMBERSHIP_FORBIDDEN = ['owner', 'id', 'member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
 const MEMBER_DATA_FORBIDDEN = [...MEMBERSHIP_FORBIDDEN, 'team', 'channels'];
-const PLAYER_FORBIDDEN_ON_CREATE = ['is_ban', 'id', 'created_at', 'first_login', 'last_login', 'owner', 'role', 'status', 'party', 'player', 'member_count', 'unknown_field'];
-const PLAYER_FORBIDDEN_ON_EDIT = ['id', 'created_at', 'first_login', 'last_login', 'owner', 'role', 'status', 'party', 'player', 'member_count', 'unknown_field'];
+const PLAYER_FORBIDDEN_ON_CREATE = [
+  'is_ban',
+  'id',
+  'created_at',
+  'first_login',
+  'last_login',
+  'owner',
+  'role',
+  'status',
+  'party',
+  'player',
+  'member_count',
+  'unknown_field',
+];
+const PLAYER_FORBIDDEN_ON_EDIT = [
+  'id',
+  'created_at',
+  'first_login',
+  'last_login',
+  'owner',
+  'role',
+  'status',
+  'party',
+  'player',
+  'member_count',
+  'unknown_field',
+];
 
 describeApi('mass assignment and prototype keys', () => {
+  const t = useTestApp();
   let app: TestApp;
   let api: Api;
   let owner: TestPlayer;
@@ -65,8 +89,7 @@ describeApi('mass assignment and prototype keys', () => {
   let values: Record<string, unknown>;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    api = new Api(app.url, app.serverKey);
+    ({ app, api } = t);
     [owner, admin, member, waiter, outsider, other] = await api.players(6);
     const party = await api.party(owner, { teams: ['red'], channels: ['general'], variables: { mode: 'ranked' } });
     partyId = party.id;
@@ -78,11 +101,6 @@ describeApi('mass assignment and prototype keys', () => {
     expectStatus(await api.join(waiter, partyId), 200);
     values = attackValues({ other: other.id, party: partyId, otherParty: otherPartyId });
   });
-  afterAll(async () => {
-    await app?.close();
-    await dropTestDatabase();
-  });
-
   const web = (player: TestPlayer) => ({ authorization: `Bearer ${player.token}` });
   const key = () => ({ 'x-server-key': app.serverKey });
 
@@ -105,7 +123,14 @@ describeApi('mass assignment and prototype keys', () => {
     const dataPath = (field: string) => `data.${field}`;
     return [
       { name: 'web create', method: 'post', path: WEB, headers: web(outsider), body: inData({ name: 'x' }), fieldPath: dataPath },
-      { name: 'trusted create as a player', method: 'post', path: `${TRUSTED}?player=${outsider.id}`, headers: key(), body: inData({ name: 'x' }), fieldPath: dataPath },
+      {
+        name: 'trusted create as a player',
+        method: 'post',
+        path: `${TRUSTED}?player=${outsider.id}`,
+        headers: key(),
+        body: inData({ name: 'x' }),
+        fieldPath: dataPath,
+      },
       { name: 'trusted create as the server', method: 'post', path: TRUSTED, headers: key(), body: inData({ name: 'x' }), fieldPath: dataPath },
     ];
   }
@@ -113,9 +138,11 @@ describeApi('mass assignment and prototype keys', () => {
   describe('create party', () => {
     it.each(PARTY_FORBIDDEN_ON_CREATE)('refuses data.%s on every surface and writes nothing', async (field) => {
       for (const target of partyTargets()) {
-        await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, values[field])), target.fieldPath(field)).catch((error: Error) => {
-          throw new Error(`${target.name}: ${error.message}`);
-        });
+        await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, values[field])), target.fieldPath(field)).catch(
+          (error: Error) => {
+            throw new Error(`${target.name}: ${error.message}`);
+          },
+        );
       }
     });
 
@@ -139,16 +166,47 @@ describeApi('mass assignment and prototype keys', () => {
 
   describe('edit party', () => {
     const editTargets = (): Target[] => [
-      { name: 'web, owner', method: 'put', path: `${WEB}/${partyId}`, headers: web(owner), body: (f, v) => ({ data: { [f]: v } }), fieldPath: (f) => `data.${f}` },
-      { name: 'web, admin', method: 'put', path: `${WEB}/${partyId}`, headers: web(admin), body: (f, v) => ({ data: { [f]: v } }), fieldPath: (f) => `data.${f}` },
-      { name: 'trusted, owner', method: 'put', path: `${TRUSTED}/${partyId}?player=${owner.id}`, headers: key(), body: (f, v) => ({ data: { [f]: v } }), fieldPath: (f) => `data.${f}` },
-      { name: 'trusted, server', method: 'put', path: `${TRUSTED}/${partyId}`, headers: key(), body: (f, v) => ({ data: { [f]: v } }), fieldPath: (f) => `data.${f}` },
+      {
+        name: 'web, owner',
+        method: 'put',
+        path: `${WEB}/${partyId}`,
+        headers: web(owner),
+        body: (f, v) => ({ data: { [f]: v } }),
+        fieldPath: (f) => `data.${f}`,
+      },
+      {
+        name: 'web, admin',
+        method: 'put',
+        path: `${WEB}/${partyId}`,
+        headers: web(admin),
+        body: (f, v) => ({ data: { [f]: v } }),
+        fieldPath: (f) => `data.${f}`,
+      },
+      {
+        name: 'trusted, owner',
+        method: 'put',
+        path: `${TRUSTED}/${partyId}?player=${owner.id}`,
+        headers: key(),
+        body: (f, v) => ({ data: { [f]: v } }),
+        fieldPath: (f) => `data.${f}`,
+      },
+      {
+        name: 'trusted, server',
+        method: 'put',
+        path: `${TRUSTED}/${partyId}`,
+        headers: key(),
+        body: (f, v) => ({ data: { [f]: v } }),
+        fieldPath: (f) => `data.${f}`,
+      },
     ];
 
     it.each(PARTY_FORBIDDEN_ON_EDIT)('refuses data.%s (alone and next to a valid change) and writes nothing', async (field) => {
       for (const target of editTargets()) {
         await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, values[field])), target.fieldPath(field));
-        await expectRefused(() => api.send(target.method, target.path, target.headers, { data: { name: 'changed', [field]: values[field] } }), target.fieldPath(field));
+        await expectRefused(
+          () => api.send(target.method, target.path, target.headers, { data: { name: 'changed', [field]: values[field] } }),
+          target.fieldPath(field),
+        );
       }
     });
 
@@ -190,14 +248,24 @@ describeApi('mass assignment and prototype keys', () => {
   describe('join', () => {
     const joinTargets = (): Target[] => [
       { name: 'web', method: 'post', path: `${WEB}/${partyId}`, headers: web(outsider), body: (f, v) => ({ [f]: v }), fieldPath: (f) => f },
-      { name: 'trusted', method: 'post', path: `${TRUSTED}/${partyId}?player=${outsider.id}`, headers: key(), body: (f, v) => ({ [f]: v }), fieldPath: (f) => f },
+      {
+        name: 'trusted',
+        method: 'post',
+        path: `${TRUSTED}/${partyId}?player=${outsider.id}`,
+        headers: key(),
+        body: (f, v) => ({ [f]: v }),
+        fieldPath: (f) => f,
+      },
     ];
 
     it.each([...MEMBERSHIP_FORBIDDEN, 'data', 'variables'])('refuses %s (alone and next to a valid team) and writes nothing', async (field) => {
       for (const target of joinTargets()) {
         const value = field === 'data' ? 'x' : field === 'variables' ? { a: 'b' } : values[field];
         await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, value)), target.fieldPath(field));
-        await expectRefused(() => api.send(target.method, target.path, target.headers, { team: 'red', channels: ['general'], [field]: value }), target.fieldPath(field));
+        await expectRefused(
+          () => api.send(target.method, target.path, target.headers, { team: 'red', channels: ['general'], [field]: value }),
+          target.fieldPath(field),
+        );
       }
     });
 
@@ -211,9 +279,30 @@ describeApi('mass assignment and prototype keys', () => {
 
   describe('member data and roles', () => {
     const memberTargets = (): Target[] => [
-      { name: 'web, me', method: 'put', path: `${WEB}/${partyId}/members/me`, headers: web(member), body: (f, v) => ({ data: 'ok', [f]: v }), fieldPath: (f) => f },
-      { name: 'web, by id', method: 'put', path: `${WEB}/${partyId}/members/${member.id}`, headers: web(member), body: (f, v) => ({ [f]: v }), fieldPath: (f) => f },
-      { name: 'web, waiting requester', method: 'put', path: `${WEB}/${partyId}/members/me`, headers: web(waiter), body: (f, v) => ({ [f]: v }), fieldPath: (f) => f },
+      {
+        name: 'web, me',
+        method: 'put',
+        path: `${WEB}/${partyId}/members/me`,
+        headers: web(member),
+        body: (f, v) => ({ data: 'ok', [f]: v }),
+        fieldPath: (f) => f,
+      },
+      {
+        name: 'web, by id',
+        method: 'put',
+        path: `${WEB}/${partyId}/members/${member.id}`,
+        headers: web(member),
+        body: (f, v) => ({ [f]: v }),
+        fieldPath: (f) => f,
+      },
+      {
+        name: 'web, waiting requester',
+        method: 'put',
+        path: `${WEB}/${partyId}/members/me`,
+        headers: web(waiter),
+        body: (f, v) => ({ [f]: v }),
+        fieldPath: (f) => f,
+      },
       {
         name: 'trusted, me',
         method: 'put',
@@ -222,15 +311,24 @@ describeApi('mass assignment and prototype keys', () => {
         body: (f, v) => ({ variables: {}, [f]: v }),
         fieldPath: (f) => f,
       },
-      { name: 'trusted, server', method: 'put', path: `${TRUSTED}/${partyId}/members/${member.id}`, headers: key(), body: (f, v) => ({ [f]: v }), fieldPath: (f) => f },
+      {
+        name: 'trusted, server',
+        method: 'put',
+        path: `${TRUSTED}/${partyId}/members/${member.id}`,
+        headers: key(),
+        body: (f, v) => ({ [f]: v }),
+        fieldPath: (f) => f,
+      },
     ];
 
     it.each(MEMBER_DATA_FORBIDDEN)('refuses %s in member data and writes nothing', async (field) => {
       for (const target of memberTargets()) {
         const value = field === 'team' ? 'red' : field === 'channels' ? ['general'] : values[field];
-        await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, value)), target.fieldPath(field)).catch((error: Error) => {
-          throw new Error(`${target.name}: ${error.message}`);
-        });
+        await expectRefused(() => api.send(target.method, target.path, target.headers, target.body(field, value)), target.fieldPath(field)).catch(
+          (error: Error) => {
+            throw new Error(`${target.name}: ${error.message}`);
+          },
+        );
       }
     });
 
@@ -269,10 +367,13 @@ describeApi('mass assignment and prototype keys', () => {
       await expectRefused(() => api.server('put', `/server/players/${member.id}`, { data: { label: { is_ban: true } } }), 'data.label');
     });
 
-    it.each(['is_ban', 'id', 'is_guest', 'is_tester', 'username', 'created_at', 'unknown_field'])('guest sign-in refuses %s and writes nothing', async (field) => {
-      const value = field === 'is_guest' ? false : field === 'is_tester' ? true : field === 'username' ? 'admin' : values[field];
-      await expectRefused(() => api.send('post', '/api/auth/guest', {}, { name: 'guest', [field]: value }), field);
-    });
+    it.each(['is_ban', 'id', 'is_guest', 'is_tester', 'username', 'created_at', 'unknown_field'])(
+      'guest sign-in refuses %s and writes nothing',
+      async (field) => {
+        const value = field === 'is_guest' ? false : field === 'is_tester' ? true : field === 'username' ? 'admin' : values[field];
+        await expectRefused(() => api.send('post', '/api/auth/guest', {}, { name: 'guest', [field]: value }), field);
+      },
+    );
   });
 
   describe('__proto__, constructor and prototype keys, anywhere in the body', () => {
@@ -311,7 +412,13 @@ describeApi('mass assignment and prototype keys', () => {
         headers: () => web(outsider),
         bodies: [{ '@KEY@': PAYLOAD }, { team: 'red', '@KEY@': { role: 1 } }, { channels: ['general', { '@KEY@': PAYLOAD }] }],
       },
-      { name: 'trusted join', method: 'post', path: () => `${TRUSTED}/${partyId}?player=${outsider.id}`, headers: key, bodies: [{ '@KEY@': PAYLOAD }, { team: 'red', '@KEY@': { role: 1 } }] },
+      {
+        name: 'trusted join',
+        method: 'post',
+        path: () => `${TRUSTED}/${partyId}?player=${outsider.id}`,
+        headers: key,
+        bodies: [{ '@KEY@': PAYLOAD }, { team: 'red', '@KEY@': { role: 1 } }],
+      },
       {
         name: 'web member data',
         method: 'put',
@@ -319,27 +426,63 @@ describeApi('mass assignment and prototype keys', () => {
         headers: () => web(member),
         bodies: [{ data: 'x', '@KEY@': PAYLOAD }, { variables: { '@KEY@': 'x' } }, { variables: { a: 'b', '@KEY@': { polluted: 'yes' } } }],
       },
-      { name: 'trusted member data', method: 'put', path: () => `${TRUSTED}/${partyId}/members/${member.id}`, headers: key, bodies: [{ '@KEY@': PAYLOAD }, { variables: { '@KEY@': 'x' } }] },
-      { name: 'web role', method: 'put', path: () => `${WEB}/${partyId}/members/${member.id}/role`, headers: () => web(owner), bodies: [{ role: 2, '@KEY@': { role: 1 } }] },
+      {
+        name: 'trusted member data',
+        method: 'put',
+        path: () => `${TRUSTED}/${partyId}/members/${member.id}`,
+        headers: key,
+        bodies: [{ '@KEY@': PAYLOAD }, { variables: { '@KEY@': 'x' } }],
+      },
+      {
+        name: 'web role',
+        method: 'put',
+        path: () => `${WEB}/${partyId}/members/${member.id}/role`,
+        headers: () => web(owner),
+        bodies: [{ role: 2, '@KEY@': { role: 1 } }],
+      },
       {
         name: 'player create',
         method: 'post',
         path: () => '/server/players',
         headers: key,
-        bodies: [{ '@KEY@': PAYLOAD, data: { name: 'x' } }, { data: { name: 'x', '@KEY@': { is_ban: true } } }, { data: { name: 'x', '@KEY@': { prototype: { is_ban: true } } } }],
+        bodies: [
+          { '@KEY@': PAYLOAD, data: { name: 'x' } },
+          { data: { name: 'x', '@KEY@': { is_ban: true } } },
+          { data: { name: 'x', '@KEY@': { prototype: { is_ban: true } } } },
+        ],
       },
-      { name: 'player edit', method: 'put', path: () => `/server/players/${member.id}`, headers: key, bodies: [{ data: { name: 'x', '@KEY@': { is_ban: true } } }, { '@KEY@': PAYLOAD, data: {} }] },
-      { name: 'guest sign-in', method: 'post', path: () => '/api/auth/guest', headers: () => ({}), bodies: [{ name: 'g', '@KEY@': { is_ban: true } }, { '@KEY@': PAYLOAD }] },
-      { name: 'web accept (no body expected)', method: 'put', path: () => `${WEB}/${partyId}/waiting/1`, headers: () => web(owner), bodies: [{ '@KEY@': PAYLOAD }] },
+      {
+        name: 'player edit',
+        method: 'put',
+        path: () => `/server/players/${member.id}`,
+        headers: key,
+        bodies: [{ data: { name: 'x', '@KEY@': { is_ban: true } } }, { '@KEY@': PAYLOAD, data: {} }],
+      },
+      {
+        name: 'guest sign-in',
+        method: 'post',
+        path: () => '/api/auth/guest',
+        headers: () => ({}),
+        bodies: [{ name: 'g', '@KEY@': { is_ban: true } }, { '@KEY@': PAYLOAD }],
+      },
+      {
+        name: 'web accept (no body expected)',
+        method: 'put',
+        path: () => `${WEB}/${partyId}/waiting/1`,
+        headers: () => web(owner),
+        bodies: [{ '@KEY@': PAYLOAD }],
+      },
     ];
 
     it.each(TARGETS.map((target) => [target.name, target] as const))('%s: refused with 400, nothing written', async (_name, target) => {
       for (const forbidden of FORBIDDEN_KEYS) {
         for (const body of target.bodies) {
           const json = raw(body, forbidden);
-          await expectRefused(() => api.send(target.method, target.path(), { ...target.headers(), 'content-type': 'application/json' }, json), forbidden).catch((error: Error) => {
-            throw new Error(`${target.method.toUpperCase()} ${target.path()} ${json}:\n${error.message}`);
-          });
+          await expectRefused(() => api.send(target.method, target.path(), { ...target.headers(), 'content-type': 'application/json' }, json), forbidden).catch(
+            (error: Error) => {
+              throw new Error(`${target.method.toUpperCase()} ${target.path()} ${json}:\n${error.message}`);
+            },
+          );
         }
       }
       // Nothing leaked into the prototypes of this process (the service runs in it).

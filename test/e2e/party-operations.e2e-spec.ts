@@ -18,7 +18,17 @@ describeApi('party operations on both surfaces', () => {
 
     it('creates a party: the creator owns it with an accepted membership', async () => {
       const res = await surface.call(owner, 'post', '', {
-        data: { name: '  Raid  ', desc: 'd', image: 'i.png', max_member_count: 4, is_private: false, teams: ['red', 'blue'], channels: '["general"]', data: 'x', variables: { mode: 'ranked' } },
+        data: {
+          name: '  Raid  ',
+          desc: 'd',
+          image: 'i.png',
+          max_member_count: 4,
+          is_private: false,
+          teams: ['red', 'blue'],
+          channels: '["general"]',
+          data: 'x',
+          variables: { mode: 'ranked' },
+        },
       });
       expectStatus(res, 200);
       expect(res.body.row).toEqual({
@@ -42,7 +52,16 @@ describeApi('party operations on both surfaces', () => {
 
     it('applies defaults on create', async () => {
       const res = await surface.call(owner, 'post', '', { data: { name: 'Defaults' } });
-      expect(res.body.row).toMatchObject({ desc: '', image: '', max_member_count: 10, is_private: false, teams: '[]', channels: '[]', data: '', variables: {} });
+      expect(res.body.row).toMatchObject({
+        desc: '',
+        image: '',
+        max_member_count: 10,
+        is_private: false,
+        teams: '[]',
+        channels: '[]',
+        data: '',
+        variables: {},
+      });
     });
 
     it('gets a party', async () => {
@@ -69,7 +88,17 @@ describeApi('party operations on both surfaces', () => {
       const party = await t.api.party(owner, { teams: ['red'], channels: ['general', 'trade'] });
       const res = await surface.call(joiner, 'post', `/${party.id}`, { team: 'red', channels: ['trade'] });
       expectStatus(res, 200);
-      expect(res.body.row).toEqual({ id: expect.any(Number), party: party.id, player: joiner.id, role: 3, status: 1, data: '', variables: {}, channels: '["trade"]', team: 'red' });
+      expect(res.body.row).toEqual({
+        id: expect.any(Number),
+        party: party.id,
+        player: joiner.id,
+        role: 3,
+        status: 1,
+        data: '',
+        variables: {},
+        channels: '["trade"]',
+        team: 'red',
+      });
       const members = await surface.call(joiner, 'get', `/${party.id}/members`);
       expect(members.body.totalCount).toBe(2);
       expect(members.body.list.map((m: { id: number }) => m.id)).toEqual([owner.id, joiner.id]);
@@ -138,7 +167,9 @@ describeApi('party operations on both surfaces', () => {
 
     it('edits a party partially', async () => {
       const party = await t.api.party(owner, { desc: 'keep me', variables: { a: '1', b: '2' } });
-      const res = await surface.call(owner, 'put', `/${party.id}`, { data: { name: 'Renamed', variables: { c: '3' }, is_private: true, id: party.id, owner: owner.id } });
+      const res = await surface.call(owner, 'put', `/${party.id}`, {
+        data: { name: 'Renamed', variables: { c: '3' }, is_private: true, id: party.id, owner: owner.id },
+      });
       expectStatus(res, 200);
       expect(res.body.row).toEqual({ ...party, name: 'Renamed', variables: { c: '3' }, is_private: true });
       expect(await t.api.getParty(party.id)).toEqual(res.body.row);

@@ -275,7 +275,10 @@ describeApi('party rules (SPEC §3, §4)', () => {
     });
 
     it('counts characters, not UTF-16 units: 64 emoji make a valid team name', async () => {
-      expectStatus(await t.api.web(owner.token, 'post', '', { data: { name: 'emoji', teams: ['😀'.repeat(64)], variables: { ['😀'.repeat(64)]: '😀'.repeat(1024) } } }), 200);
+      expectStatus(
+        await t.api.web(owner.token, 'post', '', { data: { name: 'emoji', teams: ['😀'.repeat(64)], variables: { ['😀'.repeat(64)]: '😀'.repeat(1024) } } }),
+        200,
+      );
       expectStatus(await t.api.web(owner.token, 'post', '', { data: { name: 'emoji', teams: ['😀'.repeat(65)] } }), 400, 'VALIDATION_FAILED');
     });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import { PrivateMariaDb } from '../support/private-mariadb';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { NodeServer, startServiceProcess } from '../support/service-process';
 import { TEST_SERVER_KEY } from '../support/test-env';
 import { describeApi } from '../support/test-app';
 
@@ -48,7 +48,7 @@ async function within(ms: number, attempt: () => Promise<boolean>): Promise<numb
  */
 describeApi('database faults and shutdown', () => {
   let db: PrivateMariaDb;
-  let service: ServiceProcess;
+  let service: NodeServer;
   let token: string;
   let partyId: number;
   const env = () => ({ DATABASE_URL: db.url, DB_POOL_SIZE: '5', RATE_LIMIT_ENABLED: 'false' });
@@ -59,11 +59,13 @@ describeApi('database faults and shutdown', () => {
     db = await PrivateMariaDb.create();
     service = await startServiceProcess(env());
     const headers = { 'x-server-key': TEST_SERVER_KEY, 'content-type': 'application/json' };
-    const json = async (path: string, init: RequestInit) => (await (await fetch(`${service.url}${path}`, init)).json()) as { row: { id: number }; token: string };
+    const json = async (path: string, init: RequestInit) =>
+      (await (await fetch(`${service.url}${path}`, init)).json()) as { row: { id: number }; token: string };
     const player = await json('/server/players', { method: 'POST', headers, body: '{"data":{}}' });
     token = (await json(`/server/players/${player.row.id}/sessions`, { method: 'POST', headers })).token;
     const bearer = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    partyId = (await json('/api/table/services/parties', { method: 'POST', headers: bearer, body: '{"data":{"name":"faults","max_member_count":1000}}' })).row.id;
+    partyId = (await json('/api/table/services/parties', { method: 'POST', headers: bearer, body: '{"data":{"name":"faults","max_member_count":1000}}' })).row
+      .id;
   }, 120_000);
 
   afterAll(async () => {
@@ -139,4 +141,3 @@ async function abortedClients(db: PrivateMariaDb): Promise<number> {
   const [rows] = await db.admin((connection) => connection.query("SHOW GLOBAL STATUS LIKE 'Aborted_clients'"));
   return Number((rows as { Value: string }[])[0].Value);
 }
-

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { TestPlayer } from '../support/api';
 import { invariantsOf } from '../support/db';
-import { ServiceProcess } from '../support/service-process';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { NodeServer } from '../support/service-process';
+import { describeApi, useTestApp } from '../support/test-app';
 import {
   Actor,
   firstIncidents,
@@ -30,23 +30,19 @@ import {
  */
 describeApi('load: four service processes on one MySQL database', () => {
   const PROCESSES = 4;
-  let setup: TestApp;
   let db: DataSource;
-  let processes: ServiceProcess[] = [];
+  let processes: NodeServer[] = [];
   let nodes: RoundRobin;
 
+  // Declared before useTestApp, so it runs first: the processes stop before their database is dropped.
+  afterAll(() => Promise.all(processes.map((service) => service.stop())));
+  const t = useTestApp();
+
   beforeAll(async () => {
-    setup = await startTestApp();
-    db = setup.app.get(DataSource);
+    db = t.db;
     processes = await startCluster(PROCESSES, { DB_POOL_SIZE: '5' });
     nodes = new RoundRobin(processes.map((service) => service.url));
   }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(processes.map((service) => service.stop()));
-    await setup?.close();
-    await dropTestDatabase();
-  });
 
   const web = (player: TestPlayer): Actor => ({ kind: 'web', player });
 
@@ -67,9 +63,9 @@ describeApi('load: four service processes on one MySQL database', () => {
       const reply = tally.record('join', ['PARTY_FULL'], 'POST', `/${partyId}`, await partyCall(url, surface, 'POST', `/${partyId}`, {}));
       if (reply.status === 200) answeredOk.push(player.id);
     });
-    const seated: number[] = (await db.query('SELECT player_id FROM membership WHERE party_id = ? AND player_id <> ? ORDER BY player_id', [partyId, owner.id])).map(
-      (row: { player_id: number }) => Number(row.player_id),
-    );
+    const seated: number[] = (
+      await db.query('SELECT player_id FROM membership WHERE party_id = ? AND player_id <> ? ORDER BY player_id', [partyId, owner.id])
+    ).map((row: { player_id: number }) => Number(row.player_id));
     const noise = logNoise(processes, mark);
     console.log(
       tally.summary(`${JOINS} joins into one party of 10 over ${PROCESSES} processes, ${IN_FLIGHT} in flight`, [
@@ -82,7 +78,14 @@ describeApi('load: four service processes on one MySQL database', () => {
     expect(firstIncidents(tally.unexpected)).toEqual([]);
     expect(tally.count('join', '200')).toBe(9);
     expect(tally.count('join', '409 PARTY_FULL')).toBe(JOINS - 9);
-    expect(await invariantsOf(db, partyId)).toEqual({ exists: true, memberCount: 10, acceptedRows: 10, maxMemberCount: 10, ownerId: owner.id, owners: [owner.id] });
+    expect(await invariantsOf(db, partyId)).toEqual({
+      exists: true,
+      memberCount: 10,
+      acceptedRows: 10,
+      maxMemberCount: 10,
+      ownerId: owner.id,
+      owners: [owner.id],
+    });
     // Every answer tells the truth: the players told 200 are exactly the ones seated.
     expect(seated).toEqual([...answeredOk].sort((a, b) => a - b));
   }, 150_000);
@@ -294,9 +297,13 @@ class Churn {
 
   async createParties(count: number): Promise<void> {
     const ids: number[] = new Array(count);
-    await forEachBounded(Array.from({ length: count }, (_, i) => i), 16, async (i) => {
-      ids[i] = await this.createParty();
-    });
+    await forEachBounded(
+      Array.from({ length: count }, (_, i) => i),
+      16,
+      async (i) => {
+        ids[i] = await this.createParty();
+      },
+    );
     this.slots.push(...ids);
   }
 
@@ -314,7 +321,7 @@ class Churn {
   }
 
   /** A read of the party as the trusted server; null when the party is gone. */
-  async lookup(at: OpContext, path: string): Promise<any[] | null> {
+  async lookup(at: OpContext, path: string): Promise<Reply['body'][] | null> {
     const reply = await this.call(LOOKUP, at, SERVER, 'GET', path);
     return reply.status === 200 ? reply.body.list : null;
   }

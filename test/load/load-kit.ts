@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TestPlayer, TRUSTED, WEB } from '../support/api';
+import { Method as ApiMethod, TestPlayer, TRUSTED, WEB } from '../support/api';
 import { invariantsOf } from '../support/db';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { NodeServer, startServiceProcess } from '../support/service-process';
 import { TEST_SERVER_KEY } from '../support/test-env';
 
 /*
@@ -14,9 +14,11 @@ import { TEST_SERVER_KEY } from '../support/test-env';
 // Service processes
 
 /** Starts `count` service processes (dist/main.js) on this spec's database. */
-export async function startCluster(count: number, env: Record<string, string> = {}): Promise<ServiceProcess[]> {
+export async function startCluster(count: number, env: Record<string, string> = {}): Promise<NodeServer[]> {
   const settled = await Promise.allSettled(
-    Array.from({ length: count }, () => startServiceProcess({ DATABASE_URL: process.env.DATABASE_URL!, RATE_LIMIT_ENABLED: 'false', DB_POOL_SIZE: '5', ...env })),
+    Array.from({ length: count }, () =>
+      startServiceProcess({ DATABASE_URL: process.env.DATABASE_URL!, RATE_LIMIT_ENABLED: 'false', DB_POOL_SIZE: '5', ...env }),
+    ),
   );
   const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -27,17 +29,29 @@ export async function startCluster(count: number, env: Record<string, string> = 
   return started;
 }
 
+// eslint-disable-next-line no-control-regex -- Nest colours its log lines; the escape character is the point
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 /** Where each process's log ends now, so a later logNoise reads only what came after. */
-export const logMark = (processes: ServiceProcess[]): number[] => processes.map((service) => service.output().length);
+export const logMark = (processes: NodeServer[]): number[] => processes.map((service) => service.output().length);
 
 /** What the processes' logs (since `mark`) say went wrong or had to be retried (for the summary). */
-export function logNoise(processes: ServiceProcess[], mark: number[] = []): string {
-  const lines = processes.flatMap((service, i) => service.output().slice(mark[i] ?? 0).replace(/\x1b\[[0-9;]*m/g, '').split('\n'));
+export function logNoise(processes: NodeServer[], mark: number[] = []): string {
+  const lines = processes.flatMap((service, i) =>
+    service
+      .output()
+      .slice(mark[i] ?? 0)
+      .replace(ANSI_COLOUR, '')
+      .split('\n'),
+  );
   const lockRetries = lines.filter((line) => /lock conflict/i.test(line)).length;
   const warnings = lines.filter((line) => /\bWARN\b/.test(line) && !/lock conflict/i.test(line));
   const errors = lines.filter((line) => /\bERROR\b/.test(line));
   const distinct = [...new Set([...errors, ...warnings].map((line) => line.replace(/^.*?(WARN|ERROR)\s+/, '$1 ').trim()))].slice(0, 5);
-  return [`  logged: ${lockRetries} lock-conflict retries, ${warnings.length} other warnings, ${errors.length} errors`, ...distinct.map((line) => `    ${line}`)].join('\n');
+  return [
+    `  logged: ${lockRetries} lock-conflict retries, ${warnings.length} other warnings, ${errors.length} errors`,
+    ...distinct.map((line) => `    ${line}`),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -45,10 +59,11 @@ export function logNoise(processes: ServiceProcess[], mark: number[] = []): stri
 
 export interface Reply {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, asserted on shape by the specs
   body: any;
 }
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = Uppercase<ApiMethod>;
 
 /**
  * Who a party call acts as: a player through the Web API (session token), a player through the
@@ -255,7 +270,8 @@ export class Tally {
 const sum = (byStatus: Map<string, number>) => [...byStatus.values()].reduce((a, b) => a + b, 0);
 
 /** At most `n` incidents, for an assertion message that stays readable. */
-export const firstIncidents = (incidents: Incident[], n = 10) => incidents.slice(0, n).map((i) => `${i.op} ${i.method} ${i.path} → ${i.status} ${JSON.stringify(i.body)}`);
+export const firstIncidents = (incidents: Incident[], n = 10) =>
+  incidents.slice(0, n).map((i) => `${i.op} ${i.method} ${i.path} → ${i.status} ${JSON.stringify(i.body)}`);
 
 // ---------------------------------------------------------------------------------------------------
 // SQL invariants

@@ -1,17 +1,19 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Api, expectStatus } from '../support/api';
-import { ServiceProcess, startServiceProcess } from '../support/service-process';
+import { NodeServer, startServiceProcess } from '../support/service-process';
 import { testRedisUrl } from '../support/test-env';
-import { describeWithRedis, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { describeWithRedis, useTestApp } from '../support/test-app';
 
 /** With REDIS_URL, every process counts against the same budget. */
 describeWithRedis('rate limits shared through Redis by two processes', () => {
-  let setup: TestApp;
-  let processes: ServiceProcess[] = [];
+  let processes: NodeServer[] = [];
+
+  // Declared before useTestApp, so it runs first: the processes stop before their database is dropped.
+  afterAll(() => Promise.all(processes.map((service) => service.stop())));
+  const t = useTestApp();
 
   beforeAll(async () => {
-    setup = await startTestApp();
     const env = {
       DATABASE_URL: process.env.DATABASE_URL!,
       RATE_LIMIT_ENABLED: 'true',
@@ -21,14 +23,9 @@ describeWithRedis('rate limits shared through Redis by two processes', () => {
     };
     processes = await Promise.all([startServiceProcess(env), startServiceProcess(env)]);
   });
-  afterAll(async () => {
-    await Promise.all(processes.map((service) => service.stop()));
-    await setup?.close();
-    await dropTestDatabase();
-  });
 
   it("a player's budget is spent across both processes", async () => {
-    const [player] = await new Api(setup.url).players(1);
+    const [player] = await new Api(t.app.url).players(1);
     const [first, second] = processes.map((service) => new Api(service.url));
     for (let i = 0; i < 3; i++) {
       expectStatus(await first.web(player.token, 'get', ''), 200);

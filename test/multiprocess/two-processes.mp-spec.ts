@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { Response } from 'supertest';
 import { Api, TestPlayer } from '../support/api';
 import { invariantsOf } from '../support/db';
-import { startServiceProcess, ServiceProcess } from '../support/service-process';
-import { describeApi, dropTestDatabase, startTestApp, TestApp } from '../support/test-app';
+import { startServiceProcess, NodeServer } from '../support/service-process';
+import { describeApi, useTestApp } from '../support/test-app';
 
 const ok = (responses: Response[]) => responses.filter((res) => res.status === 200).length;
 
@@ -13,31 +13,28 @@ const ok = (responses: Response[]) => responses.filter((res) => res.status === 2
  * the database can keep the rules here. (The in-test app is used for set-up and for SQL checks.)
  */
 describeApi('races across two service processes on one MySQL database', () => {
-  let setup: TestApp;
-  let processes: ServiceProcess[] = [];
+  let processes: NodeServer[] = [];
   let apis: Api[];
   let db: DataSource;
   const spread = <T>(items: T[]) => items.map((item, i) => ({ item, api: apis[i % apis.length] }));
 
+  // Declared before useTestApp, so it runs first: the processes stop before their database is dropped.
+  afterAll(() => Promise.all(processes.map((service) => service.stop())));
+  const t = useTestApp();
+
   beforeAll(async () => {
-    setup = await startTestApp();
-    db = setup.app.get(DataSource);
+    db = t.db;
     processes = await Promise.all([0, 1].map(() => startServiceProcess({ DATABASE_URL: process.env.DATABASE_URL! })));
     apis = processes.map((service) => new Api(service.url));
   });
-  afterAll(async () => {
-    await Promise.all(processes.map((service) => service.stop()));
-    await setup?.close();
-    await dropTestDatabase();
-  });
 
   async function players(n: number): Promise<TestPlayer[]> {
-    return new Api(setup.url).players(n);
+    return new Api(t.app.url).players(n);
   }
 
   it('40 concurrent joins into a party of 5 over two processes: exactly 4 succeed', async () => {
     const [owner, ...joiners] = await players(41);
-    const party = await new Api(setup.url).party(owner, { max_member_count: 5 });
+    const party = await new Api(t.app.url).party(owner, { max_member_count: 5 });
     const results = await Promise.all(spread(joiners).map(({ item, api }) => api.join(item, party.id)));
     expect(ok(results)).toBe(4);
     expect(results.filter((res) => res.status === 409 && res.body.code === 'PARTY_FULL')).toHaveLength(36);
@@ -46,8 +43,8 @@ describeApi('races across two service processes on one MySQL database', () => {
 
   it('concurrent accepts into a nearly full private party over two processes', async () => {
     const [owner, ...requesters] = await players(11);
-    const party = await new Api(setup.url).party(owner, { max_member_count: 3, is_private: true });
-    const ids = await Promise.all(requesters.map(async (p) => (await new Api(setup.url).join(p, party.id)).body.row.id as number));
+    const party = await new Api(t.app.url).party(owner, { max_member_count: 3, is_private: true });
+    const ids = await Promise.all(requesters.map(async (p) => (await new Api(t.app.url).join(p, party.id)).body.row.id as number));
     const results = await Promise.all(spread(ids).map(({ item, api }) => api.web(owner.token, 'put', `/${party.id}/waiting/${item}`)));
     expect(ok(results)).toBe(2);
     expect(await invariantsOf(db, party.id)).toMatchObject({ memberCount: 3, acceptedRows: 3 });
@@ -55,7 +52,7 @@ describeApi('races across two service processes on one MySQL database', () => {
 
   it('one player joining 8 times over two processes gets one membership', async () => {
     const [owner, player] = await players(2);
-    const party = await new Api(setup.url).party(owner);
+    const party = await new Api(t.app.url).party(owner);
     const results = await Promise.all(spread(Array.from({ length: 8 }, () => player)).map(({ item, api }) => api.join(item, party.id)));
     expect(ok(results)).toBe(1);
     expect(await invariantsOf(db, party.id)).toMatchObject({ memberCount: 2, acceptedRows: 2 });
@@ -63,7 +60,7 @@ describeApi('races across two service processes on one MySQL database', () => {
 
   it('the owner and members leaving at once over two processes leave exactly one owner', async () => {
     const [owner, ...members] = await players(9);
-    const setupApi = new Api(setup.url);
+    const setupApi = new Api(t.app.url);
     const party = await setupApi.party(owner);
     for (const member of members) await setupApi.join(member, party.id);
     const results = await Promise.all(spread([owner, ...members.slice(0, 5)]).map(({ item, api }) => api.web(item.token, 'delete', `/${party.id}`)));

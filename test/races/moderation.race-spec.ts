@@ -17,7 +17,10 @@ describeApi('moderation races', () => {
       expect(state.owners).toHaveLength(1);
       expect(state.ownerId).toBe(state.owners[0]);
     }
-    const banned = await t.db.query('SELECT b.player_id FROM party_ban b JOIN membership m ON m.party_id = b.party_id AND m.player_id = b.player_id WHERE b.party_id = ?', [partyId]);
+    const banned = await t.db.query(
+      'SELECT b.player_id FROM party_ban b JOIN membership m ON m.party_id = b.party_id AND m.player_id = b.player_id WHERE b.party_id = ?',
+      [partyId],
+    );
     expect(banned).toEqual([]);
     return state;
   }

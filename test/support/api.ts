@@ -4,7 +4,8 @@ import { TEST_SERVER_KEY } from './test-env';
 export const WEB = '/api/table/services/parties';
 export const TRUSTED = '/server/services/party';
 
-type Method = 'get' | 'post' | 'put' | 'delete';
+/** The HTTP methods the API's routes use (fuzzing adds ones it does not). */
+export type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** A player the tests act as: their id and a session token. */
 export interface TestPlayer {

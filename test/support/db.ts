@@ -24,7 +24,10 @@ export interface PartyInvariants {
 /** What SQL says about one party: the numbers the races must keep consistent. */
 export async function invariantsOf(dataSource: DataSource, partyId: number): Promise<PartyInvariants> {
   const [party] = await dataSource.query('SELECT member_count, max_member_count, owner_id FROM party WHERE id = ?', [partyId]);
-  const rows: { player_id: number; role: number; status: number }[] = await dataSource.query('SELECT player_id, role, status FROM membership WHERE party_id = ?', [partyId]);
+  const rows: { player_id: number; role: number; status: number }[] = await dataSource.query(
+    'SELECT player_id, role, status FROM membership WHERE party_id = ?',
+    [partyId],
+  );
   const accepted = rows.filter((row) => Number(row.status) === 1);
   return {
     exists: party !== undefined,

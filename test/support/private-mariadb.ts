@@ -23,7 +23,9 @@ export class PrivateMariaDb {
   static async create(): Promise<PrivateMariaDb> {
     const dir = mkdtempSync(join(tmpdir(), 'party-mariadb-'));
     chmodSync(dir, 0o755);
-    await run('mariadb-install-db', ['--no-defaults', `--datadir=${dir}/data`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], { timeout: 120_000 });
+    await run('mariadb-install-db', ['--no-defaults', `--datadir=${dir}/data`, '--user=mysql', '--skip-test-db', '--auth-root-authentication-method=normal'], {
+      timeout: 120_000,
+    });
     const db = new PrivateMariaDb(dir, await freePort());
     await db.start();
     await db.admin((connection) => connection.query('CREATE DATABASE party'));
@@ -61,7 +63,9 @@ export class PrivateMariaDb {
         await this.admin((connection) => connection.query('SELECT 1'));
         return;
       } catch (error) {
-        if (Date.now() > deadline || this.server.exitCode !== null) throw new Error(`private MariaDB did not start: ${(error as Error).message}`);
+        if (Date.now() > deadline || this.server.exitCode !== null) {
+          throw new Error(`private MariaDB did not start: ${(error as Error).message}`, { cause: error });
+        }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }

@@ -4,14 +4,31 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TEST_SERVER_KEY } from './test-env';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
+/** The built service; specs that spawn it need `npm run build` first (npm test does it). */
+export const SERVICE_MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
-export interface ServiceProcess {
+const STARTUP_TIMEOUT_MS = 30_000;
+
+/** A Node server running as its own process (the built service, or the bench's baseline). */
+export interface NodeServer {
   url: string;
+  port: number;
   child: ChildProcess;
-  /** Everything the process printed, for failure messages. */
+  /** Everything the process printed (stdout and stderr), for failure messages. */
   output(): string;
+  /** Sends `signal` (SIGTERM by default) unless it already exited; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface NodeServerOptions {
+  script: string;
+  /** The whole environment of the process. */
+  env: NodeJS.ProcessEnv;
+  /** Polled until it answers 2xx. */
+  readyPath: string;
+  nodeFlags?: string[];
+  cwd?: string;
+  port?: number;
 }
 
 export async function freePort(): Promise<number> {
@@ -25,21 +42,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts the built service (dist/main.js) as its own process and waits until it is ready. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does it)`);
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, NODE_ENV: 'production', SERVER_KEY: TEST_SERVER_KEY, PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts `node <nodeFlags> <script>` with PORT set, and resolves once `readyPath` answers; the one way specs and the bench start servers. */
+export async function startNodeServer({ script, env, readyPath, nodeFlags = [], cwd, port }: NodeServerOptions): Promise<NodeServer> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run "npm run build" first (npm test does it)`);
+  const listenOn = port ?? (await freePort());
+  const child = spawn(process.execPath, [...nodeFlags, script], { cwd, env: { ...env, PORT: String(listenOn) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += String(chunk)));
+  child.stderr.on('data', (chunk) => (output += String(chunk)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const service: ServiceProcess = {
-    url,
+  const server: NodeServer = {
+    url: `http://127.0.0.1:${listenOn}`,
+    port: listenOn,
     child,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
@@ -47,16 +61,25 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       return exited;
     },
   };
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}:\n${output}`);
     try {
-      if ((await fetch(`${url}/health/ready`)).ok) return service;
+      if ((await fetch(server.url + readyPath, { signal: AbortSignal.timeout(1000) })).ok) return server;
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await service.stop('SIGKILL');
-  throw new Error(`service did not become ready in 30 s:\n${output}`);
+  await server.stop('SIGKILL');
+  throw new Error(`${script} did not become ready in ${STARTUP_TIMEOUT_MS / 1000} s:\n${output}`);
+}
+
+/** Starts the built service (dist/main.js) as its own process, in production mode with the test server key. */
+export function startServiceProcess(env: Record<string, string>): Promise<NodeServer> {
+  return startNodeServer({
+    script: SERVICE_MAIN,
+    env: { ...process.env, NODE_ENV: 'production', SERVER_KEY: TEST_SERVER_KEY, ...env },
+    readyPath: '/health/ready',
+  });
 }

@@ -12,10 +12,10 @@ import { TEST_SERVER_KEY } from './test-env';
 export const onMysql = () => process.env.TEST_DATABASE_KIND === 'mysql';
 
 /** `describe` for suites that need the database this project runs on; skipped when MySQL was found unreachable outside CI. */
-export const describeApi: jest.Describe = (process.env.TEST_MYSQL_UNAVAILABLE === '1' && onMysql() ? describe.skip : describe) as jest.Describe;
+export const describeApi: jest.Describe = process.env.TEST_MYSQL_UNAVAILABLE === '1' && onMysql() ? describe.skip : describe;
 
 /** `describe` for suites that also need Redis (only in the MySQL project, whose global setup probes it). */
-export const describeWithRedis: jest.Describe = (process.env.TEST_REDIS_UNAVAILABLE === '1' ? describe.skip : describeApi) as jest.Describe;
+export const describeWithRedis: jest.Describe = process.env.TEST_REDIS_UNAVAILABLE === '1' ? describe.skip : describeApi;
 
 export interface TestApp {
   app: INestApplication;

@@ -14,7 +14,10 @@ describe('toErrorResponse', () => {
 
   it('turns body-parser errors into 400 and 413', () => {
     expect(toErrorResponse(Object.assign(new SyntaxError('Unexpected'), { type: 'entity.parse.failed', status: 400 })).body.code).toBe('VALIDATION_FAILED');
-    expect(toErrorResponse(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 })).body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(toErrorResponse(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 })).body).toMatchObject({
+      statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+    });
   });
 
   it('answers unknown routes with NOT_FOUND', () => {

@@ -3,10 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nest
 
 /** `{row: T}` */
 export const ApiRow = (model: Type<unknown>) =>
-  applyDecorators(
-    ApiExtraModels(model),
-    ApiOkResponse({ schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }),
-  );
+  applyDecorators(ApiExtraModels(model), ApiOkResponse({ schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }));
 
 /** `{list: T[], totalCount}` */
 export const ApiPage = (model: Type<unknown>) =>

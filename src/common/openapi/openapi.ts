@@ -14,7 +14,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'acting for a player named by `player` (or `caller`). Every error has the body `{statusCode, error, code, message}`.',
     )
     .setVersion('1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/guest or POST /server/players/{id}/sessions' }, SESSION_SCHEME)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/guest or POST /server/players/{id}/sessions' },
+      SESSION_SCHEME,
+    )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Server-Key', description: 'The SERVER_KEY the service was started with' }, SERVER_KEY_SCHEME)
     .build();
   return SwaggerModule.createDocument(app, config);

@@ -51,7 +51,10 @@ return {count, redis.call('PTTL', KEYS[1])}`;
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     // Fail fast when Redis is away instead of queueing commands: the limiter then lets requests through.
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, lazyConnect: false });
     this.redis.on('error', (error) => Logger.warn(`redis: ${error.message}`, 'RateLimit'));

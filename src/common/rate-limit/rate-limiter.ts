@@ -40,7 +40,9 @@ export class RateLimiter implements OnApplicationShutdown {
     const limit = LIMIT_OF[bucket](this.config);
     if (hits.count > limit) {
       const retryAfter = String(Math.max(1, Math.ceil(hits.resetInMs / 1000)));
-      throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, { 'Retry-After': retryAfter });
+      throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, {
+        'Retry-After': retryAfter,
+      });
     }
   }
 

@@ -112,4 +112,10 @@ export const Optional = (options?: ValidationOptions) => ValidateIf((_, value) =
 
 /** The seeds' `{"data": {...}}` request envelope: an object, validated as `type`. */
 export const DataEnvelope = (type: new () => object) =>
-  applyDecorators(ApiProperty({ type }), IsDefined(), IsObject(), ValidateNested(), Type(() => type));
+  applyDecorators(
+    ApiProperty({ type }),
+    IsDefined(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => type),
+  );

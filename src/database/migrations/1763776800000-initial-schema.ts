@@ -52,7 +52,14 @@ export class InitialSchema1763776800000 implements MigrationInterface {
           new TableIndex({ name: 'ix_session_player', columnNames: ['player_id'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_session_player', columnNames: ['player_id'], referencedTableName: 'player', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_session_player',
+            columnNames: ['player_id'],
+            referencedTableName: 'player',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );
@@ -100,8 +107,22 @@ export class InitialSchema1763776800000 implements MigrationInterface {
           new TableIndex({ name: 'ix_membership_player_status', columnNames: ['player_id', 'status'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_membership_party', columnNames: ['party_id'], referencedTableName: 'party', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'fk_membership_player', columnNames: ['player_id'], referencedTableName: 'player', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_membership_party',
+            columnNames: ['party_id'],
+            referencedTableName: 'party',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'fk_membership_player',
+            columnNames: ['player_id'],
+            referencedTableName: 'player',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

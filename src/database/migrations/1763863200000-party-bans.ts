@@ -17,8 +17,22 @@ export class PartyBans1763863200000 implements MigrationInterface {
           { name: 'created_at', type: 'datetime', precision: 3 },
         ],
         foreignKeys: [
-          new TableForeignKey({ name: 'fk_party_ban_party', columnNames: ['party_id'], referencedTableName: 'party', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
-          new TableForeignKey({ name: 'fk_party_ban_player', columnNames: ['player_id'], referencedTableName: 'player', referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' }),
+          new TableForeignKey({
+            name: 'fk_party_ban_party',
+            columnNames: ['party_id'],
+            referencedTableName: 'party',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'fk_party_ban_player',
+            columnNames: ['player_id'],
+            referencedTableName: 'player',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
+          }),
         ],
       }),
     );

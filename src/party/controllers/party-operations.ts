@@ -174,7 +174,8 @@ const idParam = (name: string) => ApiParam({ name, schema: { type: 'integer', fo
 /** The OpenAPI description of one operation on one surface. */
 export function PartyOperation(surface: Surface, name: PartyOperationName): MethodDecorator {
   const doc: OperationDoc = PARTY_OPERATIONS[name];
-  const response = doc.response.envelope === 'affected' ? ApiAffected() : doc.response.envelope === 'row' ? ApiRow(doc.response.model) : ApiPage(doc.response.model);
+  const response =
+    doc.response.envelope === 'affected' ? ApiAffected() : doc.response.envelope === 'row' ? ApiRow(doc.response.model) : ApiPage(doc.response.model);
   return applyDecorators(
     ApiOperation({ operationId: `${surface.id}_${name}`, summary: doc.summary, description: doc.description }),
     ...(doc.params ?? []).map(idParam),

@@ -118,7 +118,12 @@ export function PartyRoutes(surface: Surface) {
 
     @Put(':partyId/members/:playerId/role')
     @PartyOperation(surface, 'setRole')
-    async setRole(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number, @Body() body: SetRoleBody): Promise<{ row: MembershipView }> {
+    async setRole(
+      @CurrentCaller() caller: Caller,
+      @PartyId() partyId: number,
+      @PlayerId() playerId: number,
+      @Body() body: SetRoleBody,
+    ): Promise<{ row: MembershipView }> {
       return { row: await this.moderation.setRole(caller, partyId, playerId, body.role) };
     }
 

@@ -5,7 +5,10 @@ import { PARTY_LIMITS as L } from '../party.limits';
 
 const nameList = (what: string) =>
   ApiPropertyOptional({
-    oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', description: 'a JSON array in a string' }],
+    oneOf: [
+      { type: 'array', items: { type: 'string' } },
+      { type: 'string', description: 'a JSON array in a string' },
+    ],
     example: what === 'teams' ? ['red', 'blue'] : ['general'],
     description: `Up to ${L.names.maxItems} unique ${what}, each 1..${L.names.maxLength} characters. An array, or a string holding a JSON array.`,
   });

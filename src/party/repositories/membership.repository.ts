@@ -112,7 +112,12 @@ export class MembershipRepository {
 
   /** Join requests, oldest first. */
   async waitingPage(partyId: number, skip: number, limit: number): Promise<Page<Membership>> {
-    const [list, totalCount] = await this.memberships.findAndCount({ where: { partyId, status: MembershipStatus.WAITING }, order: { id: 'ASC' }, skip, take: limit });
+    const [list, totalCount] = await this.memberships.findAndCount({
+      where: { partyId, status: MembershipStatus.WAITING },
+      order: { id: 'ASC' },
+      skip,
+      take: limit,
+    });
     return { list, totalCount };
   }
 }
