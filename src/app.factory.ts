@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { sendError } from './common/errors/all-exceptions.filter';
+import { gameClientPaths } from './common/http/game-client-paths';
 import { rejectPrototypeKeys } from './common/http/reject-prototype-keys';
 import { requestDeadline } from './common/http/request-deadline';
 import { setupOpenApi } from './common/openapi/openapi';
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.set('etag', false); // hashing every JSON body costs CPU for conditional GETs that game clients do not make
   app.set('trust proxy', config.trustProxyHops);
+  app.use(gameClientPaths(config.gameClientId));
   app.use(requestDeadline(config.requestTimeoutMs));
   app.use(helmet());
   app.use(express.json({ limit: MAX_BODY_BYTES }));

@@ -20,12 +20,14 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(GuestSignInGuard)
   @ApiOperation({
-    summary: 'Sign in as a new guest player',
-    description: 'Creates a guest player and returns a session token. Off when AUTH_GUEST_ENABLED=false (404).',
+    summary: 'Sign in as a guest player',
+    description:
+      'With a `device_id`, signs in the guest player bound to that device (created on first use); without one (or with ""), creates a new guest player. ' +
+      'Returns a session token. A banned guest gets 403 BANNED. Off when AUTH_GUEST_ENABLED=false (404).',
   })
   @ApiBody({ type: GuestLoginBody, required: false })
   @ApiOkResponse({ type: GuestLoginResponse })
-  @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.RATE_LIMITED)
+  @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.BANNED, ErrorCode.RATE_LIMITED)
   guest(@Body() body: GuestLoginBody): Promise<GuestSignIn> {
     return this.auth.guest(body);
   }

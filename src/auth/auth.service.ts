@@ -18,10 +18,14 @@ export class AuthService {
     private readonly sessions: SessionsService,
   ) {}
 
-  /** A new guest player and a session for it; `user` is read after the login was recorded. */
+  /**
+   * A session for a guest player: the one bound to `device_id` (created on its first sign-in), or a
+   * new guest without one. `user` is read after the login was recorded.
+   */
   async guest(body: GuestLoginBody): Promise<GuestSignIn> {
-    const player = await this.players.create({ name: body.name ?? '', is_guest: true });
-    const session = await this.sessions.issue(player.id);
-    return { user: await this.players.get(player.id), ...session };
+    const name = body.name ?? '';
+    const playerId = body.device_id ? await this.players.guestOfDevice(body.device_id, name) : (await this.players.create({ name, is_guest: true })).id;
+    const session = await this.sessions.issue(playerId);
+    return { user: await this.players.get(playerId), ...session };
   }
 }

@@ -34,10 +34,10 @@ export class ServerKeyGuard implements CanActivate {
   }
 
   private authenticateServer(presented: string | string[] | undefined): void {
-    if (!this.expectedDigest) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the Trusted Server API is disabled: no SERVER_KEY is configured');
+    if (!this.expectedDigest) throw serverKeyRefused('the Trusted Server API is disabled: no SERVER_KEY is configured');
     // Comparing digests keeps the comparison constant-time whatever the presented key's length.
     if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), this.expectedDigest)) {
-      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or wrong X-Server-Key');
+      throw serverKeyRefused('missing or wrong X-Server-Key');
     }
   }
 }
@@ -68,6 +68,11 @@ export function actingPlayerId(query: Request['query']): number | null {
   });
   if (ids.length === 2 && ids[0] !== ids[1]) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'player and caller name different players; give one of them');
   return ids[0] ?? null;
+}
+
+/** The SDKs' "invalid token" is about session tokens; a refused server key says what it is. */
+function serverKeyRefused(why: string): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, why, { msg: why });
 }
 
 function digest(value: string): Buffer {

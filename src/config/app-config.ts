@@ -60,6 +60,8 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   /** Proxy hops in front of the service whose X-Forwarded-For is believed (client addresses for rate limits). */
   trustProxyHops: number;
+  /** The only `clientId` served under `/game/{clientId}/…` (the SDKs' paths); null accepts any. */
+  gameClientId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       redisKeyPrefix: env.REDIS_KEY_PREFIX || 'party:ratelimit:',
     },
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
+    gameClientId: env.GAME_CLIENT_ID?.trim() || null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

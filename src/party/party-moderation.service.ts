@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller';
+import { Removal } from '../common/openapi/envelopes';
 import { PlayerRepository } from '../players/player.repository';
 import { playerNotFound } from '../players/players.errors';
 import { MemberDataBody } from './dto/moderation.dto';
@@ -36,12 +37,12 @@ export class PartyModerationService {
   }
 
   /** Removes an accepted member; who may kick at all comes before whether the target exists. */
-  kick(caller: Caller, partyId: number, playerId: number): Promise<MembershipView> {
+  kick(caller: Caller, partyId: number, playerId: number): Promise<Removal<MembershipView>> {
     return this.lock.run(caller, partyId, assertCanManage, async (locked) => {
       const member = await this.acceptedMember(locked, playerId);
       assertCanRemove(locked.standing, playerId, member);
       await this.ownership.remove(locked.party, member, locked.tx);
-      return toMembershipView(member);
+      return { row: toMembershipView(member), affected: 1 };
     });
   }
 
@@ -60,11 +61,11 @@ export class PartyModerationService {
     });
   }
 
-  unban(caller: Caller, partyId: number, playerId: number): Promise<number> {
+  unban(caller: Caller, partyId: number, playerId: number): Promise<Removal<BanView>> {
     return this.lock.run(caller, partyId, assertCanManage, async ({ tx }) => {
-      const affected = await this.bans.delete(partyId, playerId, tx);
-      if (!affected) throw banNotFound(partyId, playerId);
-      return affected;
+      const ban = await this.bans.find(partyId, playerId, tx);
+      if (!ban) throw banNotFound(partyId, playerId);
+      return { row: toBanView(ban), affected: await this.bans.delete(partyId, playerId, tx) };
     });
   }
 

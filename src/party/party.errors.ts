@@ -42,7 +42,8 @@ export const permissionDenied = (why: string) => new DomainError(ErrorCode.PERMI
 
 export const playerRequired = () => new DomainError(ErrorCode.PLAYER_REQUIRED, 'this operation needs a player: pass ?player=<id>');
 
-export const pathIdMismatch = (partyId: number) => new DomainError(ErrorCode.VALIDATION_FAILED, `data.id must equal the party id in the path (${partyId})`);
+export const pathIdMismatch = (field: string, partyId: number) =>
+  new DomainError(ErrorCode.VALIDATION_FAILED, `${field} must equal the party id in the path (${partyId})`);
 
 export const aboveMaxPartySize = (maxPartySize: number) =>
   new DomainError(ErrorCode.VALIDATION_FAILED, `data.max_member_count must not be greater than ${maxPartySize}`);

@@ -3,8 +3,9 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../auth/caller';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { Removal } from '../common/openapi/envelopes';
 import { Transactions } from '../database/transactions';
-import { JoinPartyBody, PartyEditFields, PartyFields } from './dto/party-fields.dto';
+import { EditPartyBody, JoinPartyBody, PartyFields } from './dto/party-fields.dto';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
 import { Party } from './entities/party.entity';
 import { anyone, assertCanManage, assertOwnerOrServer, requirePlayer } from './party.access';
@@ -72,6 +73,7 @@ export class PartyService {
   /** Public party: accepted at once while a seat is free. Private party: a waiting join request. */
   async join(caller: Caller, partyId: number, body: JoinPartyBody): Promise<MembershipView> {
     const playerId = requirePlayer(caller);
+    assertPathPartyId(body.partyId, partyId, 'partyId');
     // Most refusals can be told from committed data, without the party's row lock: a crowd joining a
     // full party is then turned away at once instead of queueing for the lock. What passes is checked
     // again under the lock.
@@ -84,11 +86,14 @@ export class PartyService {
     });
   }
 
-  edit(caller: Caller, partyId: number, fields: PartyEditFields): Promise<PartyView> {
-    if (fields.id !== undefined && fields.id !== partyId) throw pathIdMismatch(partyId);
+  /** Read-only fields a GET returned (member_count, created_at, version) may come back with the edit; they are ignored. */
+  edit(caller: Caller, partyId: number, { data: fields, partyId: bodyPartyId }: EditPartyBody): Promise<PartyView> {
+    assertPathPartyId(bodyPartyId, partyId, 'partyId');
+    assertPathPartyId(fields.id, partyId, 'data.id');
     if (fields.max_member_count !== undefined) this.assertWithinMaxPartySize(fields.max_member_count);
     return this.lock.run(caller, partyId, assertCanManage, async ({ tx, party, standing }) => {
-      if (fields.owner !== undefined && fields.owner !== party.ownerId) {
+      // owner 0 is "no owner", as the party shows it: sending back the current value is not a transfer.
+      if (fields.owner !== undefined && fields.owner !== (party.ownerId ?? 0)) {
         assertOwnerOrServer(standing, 'transfer ownership');
         const heir = await this.memberships.findAccepted(partyId, fields.owner, tx);
         if (!heir) throw invalidOwner(partyId, fields.owner);
@@ -118,13 +123,13 @@ export class PartyService {
    * Leaves the party, or withdraws a join request. An owner leaving hands ownership over; the last
    * member leaving a player-owned party deletes it with its waiting list.
    */
-  leave(caller: Caller, partyId: number): Promise<MembershipView> {
+  leave(caller: Caller, partyId: number): Promise<Removal<MembershipView>> {
     const playerId = requirePlayer(caller);
     return this.lock.run(caller, partyId, anyone, async ({ tx, party, standing }) => {
       const membership = standing.kind === 'player' ? standing.membership : null;
       if (!membership) throw notInParty(partyId, playerId);
       await this.ownership.remove(party, membership, tx);
-      return toMembershipView(membership);
+      return { row: toMembershipView(membership), affected: 1 };
     });
   }
 
@@ -137,8 +142,11 @@ export class PartyService {
     });
   }
 
-  reject(caller: Caller, partyId: number, membershipId: number): Promise<number> {
-    return this.decideRequest(caller, partyId, membershipId, ({ tx }, request) => this.memberships.deleteWaiting(request.id, tx));
+  reject(caller: Caller, partyId: number, membershipId: number): Promise<Removal<MembershipView>> {
+    return this.decideRequest(caller, partyId, membershipId, async ({ tx }, request) => ({
+      row: toMembershipView(request),
+      affected: await this.memberships.deleteWaiting(request.id, tx),
+    }));
   }
 
   /** Accept and reject touch only a waiting membership of this party, and only for its managers. */
@@ -189,6 +197,11 @@ export class PartyService {
   private assertWithinMaxPartySize(maxMemberCount: number): void {
     if (maxMemberCount > this.config.maxPartySize) throw aboveMaxPartySize(this.config.maxPartySize);
   }
+}
+
+/** An id the body repeats (Unreal's `partyId`, the edit's `data.id`) must be the path's. */
+function assertPathPartyId(given: number | undefined, partyId: number, field: string): void {
+  if (given !== undefined && given !== partyId) throw pathIdMismatch(field, partyId);
 }
 
 /** Why a player may not join (in the order a client should hear it), or the state when they may. */

@@ -24,8 +24,8 @@ export class PartyView {
   @ApiProperty(jsonArrayString(['general'])) channels: string;
   @ApiProperty({ example: '' }) data: string;
   @ApiProperty(stringMap) variables: Record<string, string>;
-  @ApiProperty({ type: Number, nullable: true, example: 1, description: 'Owning player id; null for a party the trusted server created for nobody.' })
-  owner: number | null;
+  @ApiProperty({ type: 'integer', example: 1, description: 'Owning player id; 0 for a party the trusted server created for nobody.' })
+  owner: number;
   @ApiProperty({ example: 1, description: 'Accepted members, the owner included.' }) member_count: number;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
 }
@@ -65,7 +65,7 @@ export function toPartyView(party: Party): PartyView {
     channels: JSON.stringify(party.channels),
     data: party.data,
     variables: party.variables,
-    owner: party.ownerId,
+    owner: party.ownerId ?? 0,
     member_count: party.memberCount,
     created_at: party.createdAt.toISOString(),
   };

@@ -12,7 +12,7 @@ export type NewPlayer = Omit<Player, 'id'>;
 export class PlayerRepository {
   constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
 
-  /** The stored player with its id; null when its username is taken (the unique key decides, also between racing requests). */
+  /** The stored player with its id; null when its username or device is taken (the unique keys decide, also between racing requests). */
   async insert(fields: NewPlayer): Promise<Player | null> {
     const player = this.players.create(fields);
     try {
@@ -25,6 +25,10 @@ export class PlayerRepository {
 
   findById(playerId: number): Promise<Player | null> {
     return this.players.findOneBy({ id: playerId });
+  }
+
+  findByDeviceHash(deviceHash: string): Promise<Player | null> {
+    return this.players.findOneBy({ deviceHash });
   }
 
   exists(playerId: number, tx: EntityManager): Promise<boolean> {

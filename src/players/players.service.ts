@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { PlayerFields } from './dto/player.dto';
 import { Player } from './entities/player.entity';
 import { PlayerRepository } from './player.repository';
@@ -22,21 +23,23 @@ export class PlayersService {
   constructor(private readonly players: PlayerRepository) {}
 
   async create(fields: PlayerFields): Promise<PlayerView> {
-    const player = await this.players.insert({
-      name: fields.name ?? '',
-      image: fields.image ?? '',
-      username: fields.username ?? null,
-      label: fields.label ?? '',
-      tags: fields.tags ?? '',
-      isGuest: fields.is_guest ?? false,
-      isTester: fields.is_tester ?? false,
-      isBan: false,
-      firstLogin: null,
-      lastLogin: null,
-      createdAt: new Date(),
-    });
+    const player = await this.players.insert(this.newPlayer(fields, null));
     if (!player) throw usernameTaken(fields.username);
     return toPlayerView(player);
+  }
+
+  /**
+   * The id of the guest player bound to a device, created on its first sign-in (SPEC §1). Two first
+   * sign-ins of one device at once create one player: the unique key on the device decides.
+   */
+  async guestOfDevice(deviceId: string, name: string): Promise<number> {
+    const deviceHash = createHash('sha256').update(deviceId).digest('hex');
+    const existing = await this.players.findByDeviceHash(deviceHash);
+    if (existing) return existing.id;
+    const created = await this.players.insert(this.newPlayer({ name, is_guest: true }, deviceHash));
+    const player = created ?? (await this.players.findByDeviceHash(deviceHash));
+    if (!player) throw new Error('guest device vanished between its insert and its read');
+    return player.id;
   }
 
   async get(playerId: number): Promise<PlayerView> {
@@ -58,6 +61,23 @@ export class PlayersService {
     }
     if (Object.keys(changes).length > 0 && !(await this.players.update(playerId, changes))) throw usernameTaken(fields.username);
     return this.get(playerId);
+  }
+
+  private newPlayer(fields: PlayerFields, deviceHash: string | null): Omit<Player, 'id'> {
+    return {
+      name: fields.name ?? '',
+      image: fields.image ?? '',
+      username: fields.username ?? null,
+      label: fields.label ?? '',
+      tags: fields.tags ?? '',
+      isGuest: fields.is_guest ?? false,
+      isTester: fields.is_tester ?? false,
+      isBan: false,
+      firstLogin: null,
+      lastLogin: null,
+      createdAt: new Date(),
+      deviceHash,
+    };
   }
 
   private async existing(playerId: number): Promise<Player> {

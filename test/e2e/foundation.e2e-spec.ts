@@ -28,7 +28,7 @@ describeApi('foundation: identities, errors, health and docs', () => {
     it('answers unknown routes with 404 NOT_FOUND', async () => {
       const res = await t.api.send('get', '/no/such/route');
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'no such route' });
+      expect(res.body).toEqual({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', message: 'no such route', msg: 'no such route', status: false });
     });
 
     it('answers malformed JSON with 400', async () => {

@@ -13,7 +13,7 @@ import { describeApi, TestApp, useTestApp } from '../support/test-app';
  *
  * Properties, for every request:
  *   1. never a 5xx;
- *   2. an error body is exactly {statusCode, error, code, message}, statusCode equal to the HTTP status;
+ *   2. an error body is exactly {statusCode, error, code, message, msg, status: false}, statusCode equal to the HTTP status;
  *   3. a 4xx wrote nothing: players, sessions, parties, memberships and party bans are unchanged.
  *
  * The seed is fixed; FUZZ_RUNS (runs per operation group, default 150) and FUZZ_SEED override.
@@ -836,11 +836,15 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     if (res.status >= 400) {
       const body = res.body as Record<string, unknown>;
       const keys = body && typeof body === 'object' ? Object.keys(body).sort() : [];
-      if (JSON.stringify(keys) !== JSON.stringify(['code', 'error', 'message', 'statusCode'])) problems.push(`error body keys are ${JSON.stringify(keys)}`);
-      else {
+      if (JSON.stringify(keys) !== JSON.stringify(['code', 'error', 'message', 'msg', 'status', 'statusCode'])) {
+        problems.push(`error body keys are ${JSON.stringify(keys)}`);
+      } else {
         if (body.statusCode !== res.status) problems.push(`statusCode ${JSON.stringify(body.statusCode)} differs from HTTP ${res.status}`);
         if (typeof body.code !== 'string' || !/^[A-Z_]+$/.test(body.code)) problems.push(`code ${JSON.stringify(body.code)}`);
-        if (typeof body.error !== 'string' || typeof body.message !== 'string') problems.push('error/message are not strings');
+        if (typeof body.error !== 'string' || typeof body.message !== 'string' || typeof body.msg !== 'string') {
+          problems.push('error/message/msg are not strings');
+        }
+        if (body.status !== false) problems.push(`status ${JSON.stringify(body.status)} is not false`);
       }
       if (!/application\/json/.test(String(res.headers['content-type']))) problems.push(`error content-type ${res.headers['content-type']}`);
     }
@@ -856,11 +860,12 @@ describeApi('fuzz: every operation of the OpenAPI document', () => {
     const after = await snapshot(app);
     const fake = (status: number, body: unknown, contentType = 'application/json; charset=utf-8') =>
       ({ status, body, headers: { 'content-type': contentType } }) as unknown as Response;
-    const good = { statusCode: 404, error: 'Not Found', code: 'PARTY_NOT_FOUND', message: 'no' };
+    const good = { statusCode: 404, error: 'Not Found', code: 'PARTY_NOT_FOUND', message: 'no', msg: 'party notfound', status: false };
     expect(check(fake(404, good), before, after)).toEqual([]);
     expect(check(fake(500, { ...good, statusCode: 500 }), before, after)).toHaveLength(1);
     expect(check(fake(400, { ...good, stack: 'at …' }), before, after)).toHaveLength(1);
     expect(check(fake(400, good), before, after)).toHaveLength(1);
+    expect(check(fake(404, { ...good, status: 'error' }), before, after)).toHaveLength(1);
     expect(check(fake(404, good, 'text/html'), before, after)).toHaveLength(1);
     const written = { ...after, party: new Map([...after.party, ['999999', '{"id":999999}']]) };
     expect(check(fake(404, good), before, written)).toHaveLength(1);

@@ -43,7 +43,8 @@ function attackValues(ids: { other: number; party: number; otherParty: number })
 }
 
 const PARTY_FORBIDDEN_ON_CREATE = ['owner', 'id', 'member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
-const PARTY_FORBIDDEN_ON_EDIT = ['member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
+// member_count and created_at (and version) are the read-only fields a GET returned: edit accepts and ignores them (SPEC §4).
+const PARTY_FORBIDDEN_ON_EDIT = ['role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
 const MEMBERSHIP_FORBIDDEN = ['owner', 'id', 'member_count', 'created_at', 'role', 'status', 'party', 'player', 'is_ban', 'unknown_field'];
 const MEMBER_DATA_FORBIDDEN = [...MEMBERSHIP_FORBIDDEN, 'team', 'channels'];
 const PLAYER_FORBIDDEN_ON_CREATE = [
@@ -207,6 +208,19 @@ describeApi('mass assignment and prototype keys', () => {
           () => api.send(target.method, target.path, target.headers, { data: { name: 'changed', [field]: values[field] } }),
           target.fieldPath(field),
         );
+      }
+    });
+
+    it('ignores the read-only member_count, created_at and version a GET returned (SPEC §4), and writes nothing', async () => {
+      for (const target of editTargets()) {
+        const before = await snapshot(app);
+        const res = await api.send(target.method, target.path, target.headers, {
+          data: { member_count: 999, created_at: '2000-01-01T00:00:00.000Z', version: 77 },
+        });
+        expectStatus(res, 200);
+        expect(res.body.row).toMatchObject({ member_count: 3 });
+        expect(res.body.row.created_at).not.toBe('2000-01-01T00:00:00.000Z');
+        expect(snapshotDiff(before, await snapshot(app))).toBeNull();
       }
     });
 

@@ -53,6 +53,7 @@ describeApi('roles and moderation', () => {
       const kicked = await surface.call(c.admin, 'delete', `/${c.party.id}/members/${c.member.id}`);
       expectStatus(kicked, 200);
       expect(kicked.body.row).toMatchObject({ player: c.member.id, status: 1 });
+      expect(kicked.body.affected).toBe(1);
       expect((await t.api.getParty(c.party.id)).member_count).toBe(3);
       const [admin2] = await t.api.players(1);
       await t.api.trusted(undefined, 'put', `/${c.party.id}/waiting/${(await t.api.join(admin2, c.party.id)).body.row.id}`);
@@ -81,7 +82,10 @@ describeApi('roles and moderation', () => {
       expect(list.body.list.map((b: { player: number }) => b.player).sort()).toEqual([c.member.id, c.waiter.id, c.outsider.id].sort());
       expectStatus(await surface.call(c.other, 'get', `/${c.party.id}/bans`), 403, 'PERMISSION_DENIED');
 
-      expect((await surface.call(c.owner, 'delete', `/${c.party.id}/bans/${c.member.id}`)).body).toEqual({ affected: 1 });
+      expect((await surface.call(c.owner, 'delete', `/${c.party.id}/bans/${c.member.id}`)).body).toEqual({
+        row: { party: c.party.id, player: c.member.id, banned_by: c.admin.id, created_at: expect.any(String) },
+        affected: 1,
+      });
       expectStatus(await surface.call(c.owner, 'delete', `/${c.party.id}/bans/${c.member.id}`), 404, 'BAN_NOT_FOUND');
       expectStatus(await t.api.join(c.member, c.party.id), 200);
     });

@@ -146,7 +146,7 @@ describeApi('party operations on both surfaces', () => {
       const request = await surface.call(joiner, 'post', `/${party.id}`, {});
       const res = await surface.call(owner, 'delete', `/${party.id}/waiting/${request.body.row.id}`);
       expectStatus(res, 200);
-      expect(res.body).toEqual({ affected: 1 });
+      expect(res.body).toEqual({ row: { ...request.body.row, status: 0 }, affected: 1 });
       expect((await surface.call(owner, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(0);
       expectStatus(await surface.call(joiner, 'post', `/${party.id}`, {}), 200);
     });
@@ -180,7 +180,7 @@ describeApi('party operations on both surfaces', () => {
       const joined = await surface.call(joiner, 'post', `/${party.id}`, {});
       const res = await surface.call(joiner, 'delete', `/${party.id}`);
       expectStatus(res, 200);
-      expect(res.body.row).toEqual(joined.body.row);
+      expect(res.body).toEqual({ row: joined.body.row, affected: 1 });
       expect((await t.api.getParty(party.id)).member_count).toBe(1);
       expectStatus(await surface.call(joiner, 'delete', `/${party.id}`), 404, 'MEMBERSHIP_NOT_FOUND');
     });
@@ -202,11 +202,11 @@ describeApi('party operations on both surfaces', () => {
     it('creates a party with no owner, which stays when its members leave', async () => {
       const created = await t.api.trusted(undefined, 'post', '', { data: { name: 'Server lobby' } });
       expectStatus(created, 200);
-      expect(created.body.row).toMatchObject({ owner: null, member_count: 0 });
+      expect(created.body.row).toMatchObject({ owner: 0, member_count: 0 });
       const id = created.body.row.id;
       expectStatus(await t.api.join(member, id), 200);
       expectStatus(await t.api.web(member.token, 'delete', `/${id}`), 200);
-      expect(await t.api.getParty(id)).toMatchObject({ owner: null, member_count: 0 });
+      expect(await t.api.getParty(id)).toMatchObject({ owner: 0, member_count: 0 });
     });
 
     it('manages any party: edit, waiting list, accept, reject, transfer', async () => {
@@ -216,7 +216,7 @@ describeApi('party operations on both surfaces', () => {
       const rb = (await t.api.join(b, party.id)).body.row;
       expect((await t.api.trusted(undefined, 'get', `/${party.id}/waiting`)).body.totalCount).toBe(2);
       expectStatus(await t.api.trusted(undefined, 'put', `/${party.id}/waiting/${ra.id}`), 200);
-      expect((await t.api.trusted(undefined, 'delete', `/${party.id}/waiting/${rb.id}`)).body).toEqual({ affected: 1 });
+      expect((await t.api.trusted(undefined, 'delete', `/${party.id}/waiting/${rb.id}`)).body).toEqual({ row: rb, affected: 1 });
       const edited = await t.api.trusted(undefined, 'put', `/${party.id}`, { data: { owner: a.id, name: 'Taken over' } });
       expect(edited.body.row).toMatchObject({ owner: a.id, name: 'Taken over' });
     });

@@ -23,6 +23,24 @@ export enum ErrorCode {
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
+/**
+ * The body's `msg` for codes the official DynamicPixels SDKs know (SPEC §5): they map an error by this
+ * exact string, so these are theirs, spelling included. Other codes answer `msg` equal to `message`.
+ */
+export const SDK_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  PARTY_NOT_FOUND: 'party notfound',
+  MEMBERSHIP_NOT_FOUND: 'membership notfound',
+  ALREADY_MEMBER: 'membership is already exist',
+  INVALID_TEAM: 'team is not valid',
+  INVALID_CHANNELS: 'channels is not valid',
+  PERMISSION_DENIED: 'permission denied',
+  BANNED: 'permission denied',
+  VALIDATION_FAILED: 'payload is not valid',
+  UNAUTHENTICATED: 'invalid token',
+  PLAYER_NOT_FOUND: 'user notfound',
+  INVALID_OWNER: 'target user is not valid',
+};
+
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   INVALID_TEAM: 400,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger, NotFoundException } from '@nestjs/common';
 import { DomainError } from './domain-error';
-import { ERROR_STATUS, ErrorCode } from './error-code';
+import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from './error-code';
 import { toErrorResponse } from './error-response';
 
 describe('toErrorResponse', () => {
@@ -9,7 +9,7 @@ describe('toErrorResponse', () => {
 
   it.each(Object.values(ErrorCode))('maps %s to its status and reason phrase', (code) => {
     const { body } = toErrorResponse(new DomainError(code, 'why'));
-    expect(body).toEqual({ statusCode: ERROR_STATUS[code], error: expect.any(String), code, message: 'why' });
+    expect(body).toEqual({ statusCode: ERROR_STATUS[code], error: expect.any(String), code, message: 'why', msg: SDK_MESSAGES[code] ?? 'why', status: false });
   });
 
   it('turns body-parser errors into 400 and 413', () => {
@@ -37,6 +37,36 @@ describe('toErrorResponse', () => {
 
   it('hides anything unexpected behind 500 INTERNAL_ERROR', () => {
     const { body } = toErrorResponse(new Error("ER_PARSE_ERROR: You have an error in your SQL syntax near 'SELECT *'"));
-    expect(body).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL_ERROR', message: 'internal error' });
+    expect(body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'INTERNAL_ERROR',
+      message: 'internal error',
+      msg: 'internal error',
+      status: false,
+    });
+  });
+});
+
+describe("the SDKs' msg (SPEC §5)", () => {
+  it.each([
+    [ErrorCode.PARTY_NOT_FOUND, 'party notfound'],
+    [ErrorCode.MEMBERSHIP_NOT_FOUND, 'membership notfound'],
+    [ErrorCode.ALREADY_MEMBER, 'membership is already exist'],
+    [ErrorCode.INVALID_TEAM, 'team is not valid'],
+    [ErrorCode.INVALID_CHANNELS, 'channels is not valid'],
+    [ErrorCode.PERMISSION_DENIED, 'permission denied'],
+    [ErrorCode.BANNED, 'permission denied'],
+    [ErrorCode.VALIDATION_FAILED, 'payload is not valid'],
+    [ErrorCode.UNAUTHENTICATED, 'invalid token'],
+    [ErrorCode.PLAYER_NOT_FOUND, 'user notfound'],
+    [ErrorCode.INVALID_OWNER, 'target user is not valid'],
+    [ErrorCode.PARTY_FULL, 'party 1 is full'],
+  ])('%s → "%s"', (code, msg) => {
+    expect(toErrorResponse(new DomainError(code, 'party 1 is full')).body.msg).toBe(msg);
+  });
+
+  it('lets an error name its own msg (a refused server key is not an "invalid token")', () => {
+    expect(toErrorResponse(new DomainError(ErrorCode.UNAUTHENTICATED, 'wrong key', { msg: 'wrong key' })).body.msg).toBe('wrong key');
   });
 });

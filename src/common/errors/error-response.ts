@@ -1,7 +1,7 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
-import { ERROR_STATUS, ErrorCode } from './error-code';
+import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from './error-code';
 import { isDatabaseUnavailable, isRetryableLockConflict } from './database-errors';
 
 export interface ErrorBody {
@@ -9,6 +9,9 @@ export interface ErrorBody {
   error: string;
   code: ErrorCode;
   message: string;
+  /** What the official SDKs read (SPEC §5). */
+  msg: string;
+  status: false;
 }
 
 export interface ErrorResponse {
@@ -34,7 +37,7 @@ const logger = new Logger('Errors');
  * nor SQL ever reaches a client.
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
-  if (error instanceof DomainError) return respond(error.code, error.message, error.headers);
+  if (error instanceof DomainError) return respond(error.code, error.message, error.headers, ERROR_STATUS[error.code], error.msg);
   if (isBodyParserError(error)) {
     if (error.status === 413) return respond(ErrorCode.PAYLOAD_TOO_LARGE, 'request body is larger than 256 KiB');
     if (error.type === 'entity.parse.failed') return respond(ErrorCode.VALIDATION_FAILED, 'request body is not valid JSON');
@@ -59,8 +62,9 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   return respond(ErrorCode.INTERNAL_ERROR, 'internal error');
 }
 
-function respond(code: ErrorCode, message: string, headers: Record<string, string> = {}, status = ERROR_STATUS[code]): ErrorResponse {
-  return { body: { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message }, headers };
+function respond(code: ErrorCode, message: string, headers: Record<string, string> = {}, status = ERROR_STATUS[code], msg?: string): ErrorResponse {
+  const body = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', code, message, msg: msg ?? SDK_MESSAGES[code] ?? message, status: false } as const;
+  return { body, headers };
 }
 
 function codeOf(status: number): ErrorCode {

@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
 
 /** `{row: T}` */
 export const ApiRow = (model: Type<unknown>) =>
@@ -18,9 +18,22 @@ export const ApiPage = (model: Type<unknown>) =>
     }),
   );
 
-export class AffectedDoc {
-  @ApiProperty({ example: 1 }) affected: number;
-}
+/** `{row: T, affected: N}`: what a removal removed (SPEC §2; the official SDKs read `affected` from leave and `row` from reject). */
+export const ApiRemoved = (model: Type<unknown>) =>
+  applyDecorators(
+    ApiExtraModels(model),
+    ApiOkResponse({
+      description: 'The removed row, and how many rows were removed.',
+      schema: {
+        type: 'object',
+        required: ['row', 'affected'],
+        properties: { row: { $ref: getSchemaPath(model) }, affected: { type: 'integer', example: 1 } },
+      },
+    }),
+  );
 
-/** `{affected: N}` */
-export const ApiAffected = () => ApiOkResponse({ type: AffectedDoc });
+/** What a removal answers. */
+export interface Removal<T> {
+  row: T;
+  affected: number;
+}

@@ -11,7 +11,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Parties for game backends. Game clients call the **Web API** (`/api/table/services/parties`) with a session token; ' +
         'game servers call the **Trusted Server API** (`/server/services/party`, `/server/players`) with `X-Server-Key`, ' +
-        'acting for a player named by `player` (or `caller`). Every error has the body `{statusCode, error, code, message}`.',
+        'acting for a player named by `player` (or `caller`). Every error has the body `{statusCode, error, code, message, msg, status: false}` ' +
+        "(`msg` is the official DynamicPixels SDKs' string for the error where they have one). Every route is also served under " +
+        '`/game/{clientId}/…`, where the official SDKs call (GAME_CLIENT_ID restricts the client id).',
     )
     .setVersion('1.0')
     .addBearerAuth(

@@ -41,7 +41,7 @@ export class RateLimiter implements OnApplicationShutdown {
     if (hits.count > limit) {
       const retryAfter = String(Math.max(1, Math.ceil(hits.resetInMs / 1000)));
       throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, {
-        'Retry-After': retryAfter,
+        headers: { 'Retry-After': retryAfter },
       });
     }
   }

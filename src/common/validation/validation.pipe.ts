@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
+import { withEnvelopeAliasesResolved } from './validators';
 
 /**
  * Global validation at the edge: values are converted to the DTO's types and every failing field is
@@ -16,7 +17,8 @@ export class EdgeValidationPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     // Path parameters keep their raw text for IdParamPipe, which is stricter than Number("0x1f").
     if (metadata.type === 'param') return value;
-    return (metadata.type === 'query' ? this.lenient : this.strict).transform(value, metadata);
+    if (metadata.type === 'query') return this.lenient.transform(value, metadata);
+    return this.strict.transform(withEnvelopeAliasesResolved(metadata.metatype, value), metadata);
   }
 }
 

@@ -2,6 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsDefined, IsObject, ValidateBy, ValidateIf, ValidateNested, ValidationOptions, buildMessage } from 'class-validator';
+import { DomainError } from '../errors/domain-error';
+import { ErrorCode } from '../errors/error-code';
 
 export const INT32_MAX = 2_147_483_647;
 
@@ -38,6 +40,28 @@ export function IsStringMap(limits: StringMapLimits, options?: ValidationOptions
       validator: {
         validate: (value) => stringMapProblem(value, limits) === null,
         defaultMessage: (args) => `${args?.property} ${stringMapProblem(args?.value, limits)}`,
+      },
+    },
+    options,
+  );
+}
+
+/** Why a free-form JSON object breaks the limits (key count, size as JSON in UTF-8 bytes), or null. */
+export function smallObjectProblem(value: unknown, maxKeys: number, maxJsonBytes: number): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+  if (Object.keys(value).length > maxKeys) return `must have at most ${maxKeys} keys`;
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > maxJsonBytes) return `must be at most ${maxJsonBytes} bytes as JSON`;
+  return null;
+}
+
+/** A free-form object that is accepted but not read (e.g. the SDKs' `device_info`), bounded in keys and size. */
+export function IsSmallObject(maxKeys: number, maxJsonBytes: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSmallObject',
+      validator: {
+        validate: (value) => smallObjectProblem(value, maxKeys, maxJsonBytes) === null,
+        defaultMessage: (args) => `${args?.property} ${smallObjectProblem(args?.value, maxKeys, maxJsonBytes)}`,
       },
     },
     options,
@@ -109,6 +133,29 @@ export const RawValue = () =>
  * which would then reach a NOT NULL column). Use IsOptional only where null is a meaningful value.
  */
 export const Optional = (options?: ValidationOptions) => ValidateIf((_, value) => value !== undefined, options);
+
+const ENVELOPE_ALIASES = Symbol('envelopeAliases');
+
+/**
+ * Other names under which a body's top-level `data` may come (SPEC §4, tolerant reading for the
+ * official SDKs: Unity spells it `Data`, Unreal's edit calls it `party`). EdgeValidationPipe renames
+ * the one given to `data` before validating; more than one of them is a 400.
+ */
+export const EnvelopeAliases =
+  (...aliases: string[]): ClassDecorator =>
+  (target) =>
+    Reflect.defineMetadata(ENVELOPE_ALIASES, aliases, target);
+
+/** The body with an envelope alias renamed to `data`, as EnvelopeAliases on `type` allows; anything else is returned as it is. */
+export function withEnvelopeAliasesResolved(type: unknown, body: unknown): unknown {
+  const aliases = (typeof type === 'function' ? Reflect.getMetadata(ENVELOPE_ALIASES, type) : undefined) as string[] | undefined;
+  if (!aliases || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const given = ['data', ...aliases].filter((key) => Object.prototype.hasOwnProperty.call(body, key));
+  if (given.length > 1) throw new DomainError(ErrorCode.VALIDATION_FAILED, `give the body's data once: ${given.join(' and ')} are the same field`);
+  if (given.length === 0 || given[0] === 'data') return body;
+  const { [given[0]]: data, ...rest } = body as Record<string, unknown>;
+  return { ...rest, data };
+}
 
 /** The seeds' `{"data": {...}}` request envelope: an object, validated as `type`. */
 export const DataEnvelope = (type: new () => object) =>

@@ -2,7 +2,7 @@ import { applyDecorators, Type } from '@nestjs/common';
 import { ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ErrorCode, ErrorCode as E } from '../../common/errors/error-code';
 import { ApiErrors } from '../../common/openapi/api-errors';
-import { ApiAffected, ApiPage, ApiRow } from '../../common/openapi/envelopes';
+import { ApiPage, ApiRemoved, ApiRow } from '../../common/openapi/envelopes';
 import { TRUSTED_AUTH_ERRORS, WEB_AUTH_ERRORS } from '../../auth/auth.decorators';
 import { BanView, MemberView, MembershipView, PartyView } from '../party.views';
 
@@ -20,7 +20,7 @@ export const TRUSTED: Surface = { id: 'Trusted', authErrors: TRUSTED_AUTH_ERRORS
 interface OperationDoc {
   summary: string;
   description: string;
-  response: { envelope: 'row' | 'page'; model: Type<unknown> } | { envelope: 'affected' };
+  response: { envelope: 'row' | 'page' | 'removed'; model: Type<unknown> };
   errors: E[];
   params?: ('partyId' | 'membershipId' | 'playerId')[];
 }
@@ -88,7 +88,7 @@ export const PARTY_OPERATIONS = {
   leave: {
     summary: 'Leave a party (or withdraw a join request)',
     description: 'An owner leaving hands ownership to the longest-standing admin, else member; with nobody left the party is deleted. Needs a player.',
-    response: { envelope: 'row', model: MembershipView },
+    response: { envelope: 'removed', model: MembershipView },
     errors: [E.VALIDATION_FAILED, E.PLAYER_REQUIRED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
     params: ['partyId'],
   },
@@ -102,7 +102,7 @@ export const PARTY_OPERATIONS = {
   reject: {
     summary: 'Reject a join request',
     description: `For ${MANAGERS}. Only a waiting membership of this party; deletes it.`,
-    response: { envelope: 'affected' },
+    response: { envelope: 'removed', model: MembershipView },
     errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
     params: ['partyId', 'membershipId'],
   },
@@ -131,7 +131,7 @@ export const PARTY_OPERATIONS = {
     summary: 'Remove a member',
     description:
       'The owner removes any member but themselves; an admin removes plain members only; the trusted server anyone (removing the owner hands ownership over, as leaving does). Returns the removed membership.',
-    response: { envelope: 'row', model: MembershipView },
+    response: { envelope: 'removed', model: MembershipView },
     errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.MEMBERSHIP_NOT_FOUND],
     params: ['partyId', 'playerId'],
   },
@@ -154,7 +154,7 @@ export const PARTY_OPERATIONS = {
   unban: {
     summary: 'Lift a ban',
     description: `For ${MANAGERS}.`,
-    response: { envelope: 'affected' },
+    response: { envelope: 'removed', model: BanView },
     errors: [E.VALIDATION_FAILED, E.PERMISSION_DENIED, E.PARTY_NOT_FOUND, E.BAN_NOT_FOUND],
     params: ['partyId', 'playerId'],
   },
@@ -171,11 +171,12 @@ export type PartyOperationName = keyof typeof PARTY_OPERATIONS;
 
 const idParam = (name: string) => ApiParam({ name, schema: { type: 'integer', format: 'int32', minimum: 1 } });
 
+const ENVELOPES = { row: ApiRow, page: ApiPage, removed: ApiRemoved };
+
 /** The OpenAPI description of one operation on one surface. */
 export function PartyOperation(surface: Surface, name: PartyOperationName): MethodDecorator {
   const doc: OperationDoc = PARTY_OPERATIONS[name];
-  const response =
-    doc.response.envelope === 'affected' ? ApiAffected() : doc.response.envelope === 'row' ? ApiRow(doc.response.model) : ApiPage(doc.response.model);
+  const response = ENVELOPES[doc.response.envelope](doc.response.model);
   return applyDecorators(
     ApiOperation({ operationId: `${surface.id}_${name}`, summary: doc.summary, description: doc.description }),
     ...(doc.params ?? []).map(idParam),

@@ -1,5 +1,6 @@
 import { Body, Delete, Get, HttpCode, Injectable, Param, Post, Put, Query } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../../auth/caller';
+import { Removal } from '../../common/openapi/envelopes';
 import { Page, PageQuery, SearchQuery } from '../../common/validation/pagination';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
 import { MemberDataBody, SetRoleBody } from '../dto/moderation.dto';
@@ -78,13 +79,13 @@ export function PartyRoutes(surface: Surface) {
     @Put(':partyId')
     @PartyOperation(surface, 'edit')
     async edit(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: EditPartyBody): Promise<{ row: PartyView }> {
-      return { row: await this.parties.edit(caller, partyId, body.data) };
+      return { row: await this.parties.edit(caller, partyId, body) };
     }
 
     @Delete(':partyId')
     @PartyOperation(surface, 'leave')
-    async leave(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<{ row: MembershipView }> {
-      return { row: await this.parties.leave(caller, partyId) };
+    leave(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<Removal<MembershipView>> {
+      return this.parties.leave(caller, partyId);
     }
 
     @Put(':partyId/waiting/:membershipId')
@@ -95,8 +96,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Delete(':partyId/waiting/:membershipId')
     @PartyOperation(surface, 'reject')
-    async reject(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<{ affected: number }> {
-      return { affected: await this.parties.reject(caller, partyId, membershipId) };
+    reject(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<Removal<MembershipView>> {
+      return this.parties.reject(caller, partyId, membershipId);
     }
 
     @Put(':partyId/members/me')
@@ -129,8 +130,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Delete(':partyId/members/:playerId')
     @PartyOperation(surface, 'kick')
-    async kick(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: MembershipView }> {
-      return { row: await this.moderation.kick(caller, partyId, playerId) };
+    kick(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<Removal<MembershipView>> {
+      return this.moderation.kick(caller, partyId, playerId);
     }
 
     @Get(':partyId/bans')
@@ -147,8 +148,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Delete(':partyId/bans/:playerId')
     @PartyOperation(surface, 'unban')
-    async unban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ affected: number }> {
-      return { affected: await this.moderation.unban(caller, partyId, playerId) };
+    unban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<Removal<BanView>> {
+      return this.moderation.unban(caller, partyId, playerId);
     }
 
     @Post(':partyId/disband')

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
-import { DataEnvelope, IsNameList, Optional, IsStringMap, MaxUtf8Bytes, ParseJsonArray, RawValue, Trim } from '../../common/validation/validators';
+import {
+  DataEnvelope,
+  EnvelopeAliases,
+  IsNameList,
+  Optional,
+  IsStringMap,
+  MaxUtf8Bytes,
+  ParseJsonArray,
+  RawValue,
+  Trim,
+} from '../../common/validation/validators';
 import { PARTY_LIMITS as L } from '../party.limits';
 
 const nameList = (what: string) =>
@@ -33,7 +44,14 @@ export class PartyFields {
   @MaxLength(L.imageLength)
   image?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: L.defaultMaxMemberCount, description: 'At most MAX_PARTY_SIZE (default 1,000).' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    default: L.defaultMaxMemberCount,
+    description:
+      'At most MAX_PARTY_SIZE (default 1,000). 0 (what the official SDKs send for an unset value) means the default on create and "unchanged" on edit.',
+  })
+  @Transform(({ value }: { value: unknown }) => (value === 0 ? undefined : value))
   @Optional()
   @IsInt()
   @Min(1)
@@ -73,6 +91,7 @@ export class PartyFields {
   variables?: Record<string, string>;
 }
 
+@EnvelopeAliases('Data')
 export class CreatePartyBody {
   @DataEnvelope(PartyFields)
   data: PartyFields;
@@ -96,20 +115,53 @@ export class PartyEditFields extends OmitType(PartyFields, ['name'] as const) {
   @Min(1)
   id?: number;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Transfer ownership to this accepted member (owner or trusted server only).' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description:
+      'Transfer ownership to this accepted member (owner or trusted server only). The current owner (0 for a party without one) changes nothing, so a row read with GET can be sent back.',
+  })
   @Optional()
   @IsInt()
-  @Min(1)
+  @Min(0)
   owner?: number;
+
+  @ApiPropertyOptional({ type: 'integer', readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @Optional()
+  @IsInt()
+  member_count?: number;
+
+  @ApiPropertyOptional({ type: String, readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @Optional()
+  @IsString()
+  created_at?: string;
+
+  @ApiPropertyOptional({ type: 'integer', readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @Optional()
+  @IsInt()
+  version?: number;
 }
 
+/** The Unreal SDK sends `{"partyId", "party": {...}}`: `party` is `data` under another name, and Unity spells it `Data` (SPEC §4). */
+@EnvelopeAliases('Data', 'party')
 export class EditPartyBody {
   @DataEnvelope(PartyEditFields)
   data: PartyEditFields;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'Sent by the Unreal SDK; if given, must equal the party id in the path.' })
+  @Optional()
+  @IsInt()
+  partyId?: number;
 }
 
 export class JoinPartyBody {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'red', description: "One of the party's teams." })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'red',
+    description: 'One of the party\'s teams. "" (the Unreal SDK\'s unset value) means no team.',
+  })
+  @Transform(({ value }: { value: unknown }) => (value === '' ? null : value))
   @IsOptional()
   @IsString()
   @Length(1, L.names.maxLength)
@@ -120,4 +172,9 @@ export class JoinPartyBody {
   @ParseJsonArray()
   @IsNameList(L.names.maxItems, L.names.maxLength)
   channels?: string[] | null;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'Sent by the Unreal SDK; if given, must equal the party id in the path.' })
+  @Optional()
+  @IsInt()
+  partyId?: number;
 }

@@ -39,4 +39,9 @@ export class Player {
 
   @Column({ name: 'created_at', ...TIMESTAMP })
   createdAt: Date;
+
+  /** SHA-256 of the device id a guest signs in with (its credential); null for every other player. Never shown. */
+  @Index('uq_player_device_hash', { unique: true })
+  @Column({ name: 'device_hash', type: 'varchar', length: 64, nullable: true })
+  deviceHash: string | null;
 }
