@@ -7,8 +7,9 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { sendError } from './common/errors/all-exceptions.filter';
 import { gameClientPaths } from './common/http/game-client-paths';
-import { rejectPrototypeKeys } from './common/http/reject-prototype-keys';
-import { requestDeadline } from './common/http/request-deadline';
+import { screenJsonBody } from './common/http/screen-json-body';
+import { ShutdownDrain } from './common/http/shutdown-drain';
+import { enterRequestScope, requestDeadline } from './common/http/request-scope';
 import { setupOpenApi } from './common/openapi/openapi';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -26,14 +27,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.set('etag', false); // hashing every JSON body costs CPU for conditional GETs that game clients do not make
   app.set('trust proxy', config.trustProxyHops);
+  app.use(app.get(ShutdownDrain).middleware);
   app.use(gameClientPaths(config.gameClientId));
-  app.use(requestDeadline(config.requestTimeoutMs));
+  app.use(requestDeadline(config.requestTimeoutMs, sendError));
   app.use(helmet());
   app.use(express.json({ limit: MAX_BODY_BYTES }));
-  app.use(rejectPrototypeKeys);
+  app.use(screenJsonBody);
+  app.use(enterRequestScope);
   // Body-parser failures (malformed JSON, 413) happen before Nest's filters; answer them in the same shape.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error));
-  app.enableShutdownHooks();
   setupOpenApi(app);
   return app;
 }

@@ -1,11 +1,18 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
 import { GuestLoginBody } from '../players/dto/player.dto';
 import { PlayerView, SessionView } from '../players/player.view';
+import { SessionsService } from '../players/sessions.service';
+import { WEB_AUTH_ERRORS, WebAuth } from './auth.decorators';
 import { AuthService, GuestSignIn } from './auth.service';
+import { CurrentSessionId } from './caller';
 import { GuestSignInGuard } from './guest-sign-in.guard';
+
+class AffectedDoc {
+  @ApiProperty({ example: 1 }) affected: number;
+}
 
 class GuestLoginResponse extends SessionView implements GuestSignIn {
   @ApiProperty({ type: PlayerView }) user: PlayerView;
@@ -14,7 +21,10 @@ class GuestLoginResponse extends SessionView implements GuestSignIn {
 @ApiTags('Web API: sign-in')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Post('guest')
   @HttpCode(200)
@@ -30,5 +40,14 @@ export class AuthController {
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.BANNED, ErrorCode.RATE_LIMITED)
   guest(@Body() body: GuestLoginBody): Promise<GuestSignIn> {
     return this.auth.guest(body);
+  }
+
+  @Delete('session')
+  @WebAuth()
+  @ApiOperation({ summary: 'Sign out: end the calling session', description: 'Its token answers 401 from then on.' })
+  @ApiOkResponse({ type: AffectedDoc })
+  @ApiErrors(...WEB_AUTH_ERRORS)
+  signOut(@CurrentSessionId() sessionId: number): Promise<{ affected: number }> {
+    return this.sessions.end(sessionId);
   }
 }

@@ -8,6 +8,8 @@ export const asPlayer = (playerId: number): Caller => ({ kind: 'player', playerI
 
 export interface RequestWithCaller {
   caller?: Caller;
+  /** The Web API session the request came with (for ending it). */
+  sessionId?: number;
 }
 
 /**
@@ -18,4 +20,11 @@ export const CurrentCaller = createParamDecorator((_: unknown, context: Executio
   const caller = context.switchToHttp().getRequest<RequestWithCaller>().caller;
   if (!caller) throw new Error('no caller on the request: the route is missing WebAuth() or TrustedAuth()');
   return caller;
+});
+
+/** The id of the Web API session the request came with (WebAuth routes only). */
+export const CurrentSessionId = createParamDecorator((_: unknown, context: ExecutionContext): number => {
+  const sessionId = context.switchToHttp().getRequest<RequestWithCaller>().sessionId;
+  if (sessionId === undefined) throw new Error('no session on the request: the route is missing WebAuth()');
+  return sessionId;
 });

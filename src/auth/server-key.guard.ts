@@ -10,7 +10,10 @@ import { APP_CONFIG } from '../config/config.module';
 import { PlayersService } from '../players/players.service';
 import { asPlayer, RequestWithCaller, SERVER } from './caller';
 
-/** Trusted Server API: `X-Server-Key` authenticates the game server (compared in constant time); it acts as itself. */
+/**
+ * Trusted Server API: `X-Server-Key` authenticates the game server (compared in constant time); it acts
+ * as itself. Wrong keys count as failed authentications of the client's address (see SessionGuard).
+ */
 @Injectable()
 export class ServerKeyGuard implements CanActivate {
   private readonly expectedDigest: Buffer | null;
@@ -27,7 +30,14 @@ export class ServerKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
-    this.authenticateServer(request.headers['x-server-key']);
+    const address = request.ip ?? 'unknown';
+    await this.limiter.assertNotSpent('authFailure', address);
+    try {
+      this.authenticateServer(request.headers['x-server-key']);
+    } catch (error) {
+      await this.limiter.record('authFailure', address);
+      throw error;
+    }
     await this.limiter.consume('server', this.keyId);
     request.caller = SERVER;
     return true;

@@ -6,7 +6,11 @@ import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { SessionsService } from '../players/sessions.service';
 import { asPlayer, RequestWithCaller } from './caller';
 
-/** Web API: the caller is the player behind `Authorization: Bearer <session token>`; each player has a request budget. */
+/**
+ * Web API: the caller is the player behind `Authorization: Bearer <session token>`; each player has a
+ * request budget. Failed authentications count against the client's address, and past their limit the
+ * address gets 429 before any token is looked up.
+ */
 @Injectable()
 export class SessionGuard implements CanActivate {
   constructor(
@@ -16,11 +20,19 @@ export class SessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
-    const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
-    if (!match) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or malformed Authorization: Bearer <session token>');
-    const playerId = await this.sessions.authenticate(match[1]);
-    await this.limiter.consume('player', String(playerId));
-    request.caller = asPlayer(playerId);
-    return true;
+    const address = request.ip ?? 'unknown';
+    await this.limiter.assertNotSpent('authFailure', address);
+    try {
+      const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
+      if (!match) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or malformed Authorization: Bearer <session token>');
+      const session = await this.sessions.authenticate(match[1]);
+      await this.limiter.consume('player', String(session.playerId));
+      request.caller = asPlayer(session.playerId);
+      request.sessionId = session.sessionId;
+      return true;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await this.limiter.record('authFailure', address);
+      throw error;
+    }
   }
 }

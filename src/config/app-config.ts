@@ -23,6 +23,8 @@ export interface DatabasePoolConfig {
   queueLimit: number;
   acquireTimeoutMs: number;
   queryTimeoutMs: number;
+  /** A transaction left idle this long (a stalled process) is rolled back by the database, releasing its locks. */
+  idleTransactionTimeoutSeconds: number;
 }
 
 export interface ServerKeyConfig {
@@ -42,6 +44,8 @@ export interface RateLimitConfig {
   perGuestAddress: number;
   /** Trusted API calls per server key. */
   perServerKey: number;
+  /** Failed authentications (unknown or expired tokens, wrong server keys) per client address. */
+  authFailuresPerAddress: number;
   /** Counters shared by every process through Redis; null keeps them in this process's memory. */
   redisUrl: string | null;
   redisKeyPrefix: string;
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       queueLimit: integer('DB_QUEUE_LIMIT', 500, 1, 100_000),
       acquireTimeoutMs: integer('DB_ACQUIRE_TIMEOUT_MS', 1200, 50, 60_000),
       queryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 1500, 50, 600_000),
+      idleTransactionTimeoutSeconds: integer('DB_IDLE_TRANSACTION_TIMEOUT', 10, 1, 3600),
     }),
     serverKey: parseServerKey(env.SERVER_KEY, environment, problems),
     sessionTtlSeconds: duration('SESSION_TTL', 7 * 86400),
@@ -131,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perPlayer: integer('RATE_LIMIT_PLAYER', 600, 1, 10_000_000),
       perGuestAddress: integer('RATE_LIMIT_GUEST', 20, 1, 10_000_000),
       perServerKey: integer('RATE_LIMIT_SERVER', 60_000, 1, 100_000_000),
+      authFailuresPerAddress: integer('RATE_LIMIT_AUTH_FAILURES', 60, 1, 10_000_000),
       redisUrl: env.REDIS_URL?.trim() || null,
       redisKeyPrefix: env.REDIS_KEY_PREFIX || 'party:ratelimit:',
     },

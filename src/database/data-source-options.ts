@@ -7,9 +7,10 @@ import { PartyBan } from '../party/entities/party-ban.entity';
 import { Party } from '../party/entities/party.entity';
 import { Player } from '../players/entities/player.entity';
 import { Session } from '../players/entities/session.entity';
+import { IdempotencyRecord } from '../idempotency/idempotency-record.entity';
 import { MIGRATIONS } from './migrations';
 
-export const ENTITIES = [Player, Session, Party, Membership, PartyBan];
+export const ENTITIES = [Player, Session, Party, Membership, PartyBan, IdempotencyRecord];
 
 /** The one place that turns configuration into TypeORM options; the app and the CLI (ormconfig.ts) both use it. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller';
-import { Removal } from '../common/openapi/envelopes';
+import { Removal, Row } from '../common/openapi/envelopes';
 import { PlayerRepository } from '../players/player.repository';
 import { playerNotFound } from '../players/players.errors';
 import { MemberDataBody } from './dto/moderation.dto';
@@ -25,14 +25,14 @@ export class PartyModerationService {
   ) {}
 
   /** The owner (or the trusted server) makes an accepted member an admin, or an admin a member. */
-  setRole(caller: Caller, partyId: number, playerId: number, role: MemberRole.ADMIN | MemberRole.MEMBER): Promise<MembershipView> {
+  setRole(caller: Caller, partyId: number, playerId: number, role: MemberRole.ADMIN | MemberRole.MEMBER): Promise<Row<MembershipView>> {
     const may = (standing: Standing) => assertOwnerOrServer(standing, 'promote or demote members');
     return this.lock.run(caller, partyId, may, async (locked) => {
       const member = await this.acceptedMember(locked, playerId);
       if (member.role === MemberRole.OWNER) throw permissionDenied("the owner's role changes only by transferring ownership");
       await this.memberships.setRole(member.id, role, locked.tx);
       member.role = role;
-      return toMembershipView(member);
+      return { row: toMembershipView(member) };
     });
   }
 
@@ -47,17 +47,17 @@ export class PartyModerationService {
   }
 
   /** Bars a player from the party, removing their membership or request if they have one. Banning twice keeps the first ban. */
-  ban(caller: Caller, partyId: number, playerId: number): Promise<BanView> {
+  ban(caller: Caller, partyId: number, playerId: number): Promise<Row<BanView>> {
     return this.lock.run(caller, partyId, assertCanManage, async ({ tx, party, standing }) => {
       if (!(await this.players.exists(playerId, tx))) throw playerNotFound(playerId);
       const membership = await this.memberships.find(partyId, playerId, tx);
       assertCanRemove(standing, playerId, membership);
       const existing = await this.bans.find(partyId, playerId, tx);
-      if (existing) return toBanView(existing);
+      if (existing) return { row: toBanView(existing) };
       const ban = { partyId, playerId, bannedBy: standing.kind === 'player' ? standing.playerId : null, createdAt: new Date() };
       await this.bans.insert(ban, tx);
       if (membership) await this.ownership.remove(party, membership, tx);
-      return toBanView(ban);
+      return { row: toBanView(ban) };
     });
   }
 
@@ -70,16 +70,16 @@ export class PartyModerationService {
   }
 
   /** Deletes the party with all its memberships, requests and bans; returns the party as it was. */
-  disband(caller: Caller, partyId: number): Promise<PartyView> {
+  disband(caller: Caller, partyId: number): Promise<Row<PartyView>> {
     const may = (standing: Standing) => assertOwnerOrServer(standing, 'disband the party');
     return this.lock.run(caller, partyId, may, async ({ tx, party }) => {
       await this.ownership.delete(partyId, tx);
-      return toPartyView(party);
+      return { row: toPartyView(party) };
     });
   }
 
   /** A member sets their own membership's data and variables (waiting requests included). */
-  setMemberData(caller: Caller, partyId: number, playerId: number, fields: MemberDataBody): Promise<MembershipView> {
+  setMemberData(caller: Caller, partyId: number, playerId: number, fields: MemberDataBody): Promise<Row<MembershipView>> {
     const may = (standing: Standing) => assertCanEditMemberData(standing, playerId);
     return this.lock.run(caller, partyId, may, async ({ tx }) => {
       const membership = await this.memberships.find(partyId, playerId, tx);
@@ -87,7 +87,7 @@ export class PartyModerationService {
       if (fields.data !== undefined) membership.data = fields.data;
       if (fields.variables !== undefined) membership.variables = { ...fields.variables };
       await this.memberships.setData(membership, tx);
-      return toMembershipView(membership);
+      return { row: toMembershipView(membership) };
     });
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller';
+import { Row } from '../common/openapi/envelopes';
 import { Page, PageQuery, SearchQuery } from '../common/validation/pagination';
 import { Party } from './entities/party.entity';
 import { assertCanManage, requirePlayer, standingOf } from './party.access';
@@ -20,8 +21,8 @@ export class PartyQueries {
     private readonly partyBans: PartyBanRepository,
   ) {}
 
-  async get(partyId: number): Promise<PartyView> {
-    return toPartyView(await this.existing(partyId));
+  async get(partyId: number): Promise<Row<PartyView>> {
+    return { row: toPartyView(await this.existing(partyId)) };
   }
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Caller } from '../auth/caller';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { Removal } from '../common/openapi/envelopes';
+import { Removal, Row } from '../common/openapi/envelopes';
 import { Transactions } from '../database/transactions';
 import { EditPartyBody, JoinPartyBody, PartyFields } from './dto/party-fields.dto';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
@@ -43,7 +43,7 @@ export class PartyService {
   ) {}
 
   /** The creator (if a player) becomes the owner with an accepted membership. */
-  create(caller: Caller, fields: PartyFields): Promise<PartyView> {
+  create(caller: Caller, fields: PartyFields): Promise<Row<PartyView>> {
     const ownerId = caller.kind === 'player' ? caller.playerId : null;
     const maxMemberCount = fields.max_member_count ?? Math.min(PARTY_LIMITS.defaultMaxMemberCount, this.config.maxPartySize);
     this.assertWithinMaxPartySize(maxMemberCount);
@@ -66,12 +66,12 @@ export class PartyService {
         tx,
       );
       if (ownerId !== null) await this.insertMembership(party.id, ownerId, MemberRole.OWNER, MembershipStatus.ACCEPTED, {}, tx);
-      return toPartyView(party);
+      return { row: toPartyView(party) };
     });
   }
 
   /** Public party: accepted at once while a seat is free. Private party: a waiting join request. */
-  async join(caller: Caller, partyId: number, body: JoinPartyBody): Promise<MembershipView> {
+  async join(caller: Caller, partyId: number, body: JoinPartyBody): Promise<Row<MembershipView>> {
     const playerId = requirePlayer(caller);
     assertPathPartyId(body.partyId, partyId, 'partyId');
     // Most refusals can be told from committed data, without the party's row lock: a crowd joining a
@@ -82,12 +82,12 @@ export class PartyService {
       const { party } = assertMayJoin(await this.parties.lockForJoin(partyId, playerId, tx), partyId, body);
       if (!party.isPrivate && !(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
       const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
-      return toMembershipView(await this.insertMembership(partyId, playerId, MemberRole.MEMBER, status, body, tx));
+      return { row: toMembershipView(await this.insertMembership(partyId, playerId, MemberRole.MEMBER, status, body, tx)) };
     });
   }
 
   /** Read-only fields a GET returned (member_count, created_at, version) may come back with the edit; they are ignored. */
-  edit(caller: Caller, partyId: number, { data: fields, partyId: bodyPartyId }: EditPartyBody): Promise<PartyView> {
+  edit(caller: Caller, partyId: number, { data: fields, partyId: bodyPartyId }: EditPartyBody): Promise<Row<PartyView>> {
     assertPathPartyId(bodyPartyId, partyId, 'partyId');
     assertPathPartyId(fields.id, partyId, 'data.id');
     if (fields.max_member_count !== undefined) this.assertWithinMaxPartySize(fields.max_member_count);
@@ -115,7 +115,7 @@ export class PartyService {
       // member_count is maintained by takeSeat/freeSeat; never write back the value read under the lock.
       const { id: _id, memberCount: _memberCount, ...columns } = party;
       await this.parties.update(partyId, columns, tx);
-      return toPartyView(party);
+      return { row: toPartyView(party) };
     });
   }
 
@@ -133,12 +133,12 @@ export class PartyService {
     });
   }
 
-  accept(caller: Caller, partyId: number, membershipId: number): Promise<MembershipView> {
+  accept(caller: Caller, partyId: number, membershipId: number): Promise<Row<MembershipView>> {
     return this.decideRequest(caller, partyId, membershipId, async ({ tx, party }, request) => {
       if (!(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
       await this.memberships.accept(request.id, tx);
       request.status = MembershipStatus.ACCEPTED;
-      return toMembershipView(request);
+      return { row: toMembershipView(request) };
     });
   }
 

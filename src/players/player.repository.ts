@@ -7,28 +7,29 @@ import { Player } from './entities/player.entity';
 /** The columns a new player starts with (everything but the generated id). */
 export type NewPlayer = Omit<Player, 'id'>;
 
-/** Every statement about the `player` table. */
+/** Every statement about the `player` table. Methods that take `tx` run inside the caller's transaction. */
 @Injectable()
 export class PlayerRepository {
   constructor(@InjectRepository(Player) private readonly players: Repository<Player>) {}
 
   /** The stored player with its id; null when its username or device is taken (the unique keys decide, also between racing requests). */
-  async insert(fields: NewPlayer): Promise<Player | null> {
-    const player = this.players.create(fields);
+  async insert(fields: NewPlayer, tx: EntityManager): Promise<Player | null> {
     try {
-      return await this.players.save(player);
+      // A copy goes in: TypeORM writes the database's raw values (0/1 for booleans on MySQL) back into what it inserts.
+      const { identifiers } = await tx.insert(Player, { ...fields });
+      return tx.create(Player, { ...fields, id: (identifiers[0] as { id: number }).id });
     } catch (error) {
       if (isDuplicateKey(error)) return null;
       throw error;
     }
   }
 
-  findById(playerId: number): Promise<Player | null> {
-    return this.players.findOneBy({ id: playerId });
+  findById(playerId: number, tx: EntityManager = this.players.manager): Promise<Player | null> {
+    return tx.findOneBy(Player, { id: playerId });
   }
 
-  findByDeviceHash(deviceHash: string): Promise<Player | null> {
-    return this.players.findOneBy({ deviceHash });
+  findByDeviceHash(deviceHash: string, tx: EntityManager): Promise<Player | null> {
+    return tx.findOneBy(Player, { deviceHash });
   }
 
   exists(playerId: number, tx: EntityManager): Promise<boolean> {
@@ -39,9 +40,9 @@ export class PlayerRepository {
    * Writes only the given columns, so an edit racing another (a ban, say) never writes back what it
    * read. False when the new username is taken.
    */
-  async update(playerId: number, changes: Partial<Player>): Promise<boolean> {
+  async update(playerId: number, changes: Partial<Player>, tx: EntityManager): Promise<boolean> {
     try {
-      await this.players.update({ id: playerId }, changes);
+      await tx.update(Player, { id: playerId }, changes);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -54,7 +55,7 @@ export class PlayerRepository {
    * or null if there is none. The update comes first so that it locks the player row before anything
    * else in the transaction touches it (see SessionsService.issue).
    */
-  async recordLogin(tx: EntityManager, playerId: number, at: Date): Promise<Player | null> {
+  async recordLogin(playerId: number, at: Date, tx: EntityManager): Promise<Player | null> {
     const { affected } = await tx.update(Player, { id: playerId }, { lastLogin: at });
     const player = affected ? await tx.findOneBy(Player, { id: playerId }) : null;
     if (player && !player.firstLogin) {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import { SERVER_AUTH_ERRORS, ServerAuth } from '../auth/auth.decorators';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
-import { ApiRow } from '../common/openapi/envelopes';
+import { ApiRow, Row } from '../common/openapi/envelopes';
 import { IdParamPipe } from '../common/validation/id-param.pipe';
 import { CreatePlayerBody, EditPlayerBody } from './dto/player.dto';
 import { PlayerView, SessionView } from './player.view';
@@ -26,8 +26,8 @@ export class PlayersTrustedController {
   @ApiOperation({ summary: 'Create a player' })
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.USERNAME_TAKEN)
-  async create(@Body() body: CreatePlayerBody): Promise<{ row: PlayerView }> {
-    return { row: await this.players.create(body.data) };
+  create(@Body() body: CreatePlayerBody): Promise<Row<PlayerView>> {
+    return this.players.create(body.data);
   }
 
   @Get(':playerId')
@@ -35,8 +35,8 @@ export class PlayersTrustedController {
   @playerIdParam
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND)
-  async get(@Param('playerId', IdParamPipe) playerId: number): Promise<{ row: PlayerView }> {
-    return { row: await this.players.get(playerId) };
+  get(@Param('playerId', IdParamPipe) playerId: number): Promise<Row<PlayerView>> {
+    return this.players.get(playerId);
   }
 
   @Put(':playerId')
@@ -44,8 +44,8 @@ export class PlayersTrustedController {
   @playerIdParam
   @ApiRow(PlayerView)
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.USERNAME_TAKEN)
-  async edit(@Param('playerId', IdParamPipe) playerId: number, @Body() body: EditPlayerBody): Promise<{ row: PlayerView }> {
-    return { row: await this.players.update(playerId, body.data) };
+  edit(@Param('playerId', IdParamPipe) playerId: number, @Body() body: EditPlayerBody): Promise<Row<PlayerView>> {
+    return this.players.update(playerId, body.data);
   }
 
   @Post(':playerId/sessions')

@@ -1,16 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
 import { createHash, randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { purgeInBatches } from '../common/purge';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
+import { Player } from './entities/player.entity';
 import { PlayerRepository } from './player.repository';
-import { playerBanned, playerNotFound, sessionUnknown } from './players.errors';
-import { SessionRepository } from './session.repository';
 import { SessionView } from './player.view';
+import { playerBanned, playerNotFound, sessionUnknown } from './players.errors';
+import { SessionOwner, SessionRepository } from './session.repository';
+
+/** Live sessions a player may hold; a new one ends the oldest beyond it (README: "Sessions"). */
+export const MAX_SESSIONS_PER_PLAYER = 10;
+
+/** A player signed in: who, and the session handed out. */
+export interface SignIn {
+  player: Player;
+  session: SessionView;
+}
 
 /** Session tokens: 256 random bits, handed out once, kept only as a SHA-256 hash. */
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger('Sessions');
+
   constructor(
     private readonly sessions: SessionRepository,
     private readonly players: PlayerRepository,
@@ -18,28 +33,52 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Issues a token for a player and records the login (`first_login` once, `last_login` every time). */
+  /** Issues a token for a player (Trusted API). */
   async issue(playerId: number): Promise<SessionView> {
+    return (await this.transactions.run((tx) => this.signIn(playerId, tx))).session;
+  }
+
+  /**
+   * Records the login (`first_login` once, `last_login` every time) and hands out a session, inside the
+   * caller's transaction; beyond MAX_SESSIONS_PER_PLAYER the oldest sessions end. The player row is
+   * locked first: inserting the session would take a shared lock on it (foreign key) that the login
+   * update then had to upgrade, and two logins of one player would deadlock.
+   */
+  async signIn(playerId: number, tx: EntityManager): Promise<SignIn> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlSeconds * 1000);
-    await this.transactions.run(async (tx) => {
-      // The player row is locked first: inserting the session would take a shared lock on it (foreign
-      // key) that the login update then had to upgrade, and two logins of one player would deadlock.
-      const player = await this.players.recordLogin(tx, playerId, now);
-      if (!player) throw playerNotFound(playerId);
-      if (player.isBan) throw playerBanned(playerId);
-      await this.sessions.insert(tx, { tokenHash: hashToken(token), playerId, expiresAt, createdAt: now });
-    });
-    return { token, expires_at: expiresAt.toISOString() };
+    const player = await this.players.recordLogin(playerId, now, tx);
+    if (!player) throw playerNotFound(playerId);
+    if (player.isBan) throw playerBanned(playerId);
+    await this.sessions.insert({ tokenHash: hashToken(token), playerId, expiresAt, createdAt: now, revoked: false }, tx);
+    await this.sessions.deleteAllButNewest(playerId, MAX_SESSIONS_PER_PLAYER, tx);
+    return { player, session: { token, expires_at: expiresAt.toISOString() } };
   }
 
-  /** The id of the player behind a live token; 401 for an unknown or expired token, 403 for a banned player. */
-  async authenticate(token: string): Promise<number> {
+  /**
+   * The live session behind a token; 401 for an unknown, expired or ended one, 403 for a banned
+   * player (also on sessions the ban ended, while it lasts).
+   */
+  async authenticate(token: string): Promise<SessionOwner> {
     const owner = await this.sessions.findLiveOwner(hashToken(token), new Date());
     if (!owner) throw sessionUnknown();
     if (owner.isBan) throw playerBanned(owner.playerId);
-    return owner.playerId;
+    if (owner.revoked) throw sessionUnknown();
+    return owner;
+  }
+
+  /** Ends the calling session: its token answers 401 from then on. */
+  end(sessionId: number): Promise<{ affected: number }> {
+    return this.transactions.run(async (tx) => ({ affected: await this.sessions.delete(sessionId, tx) }));
+  }
+
+  /** Deletes expired sessions, in bounded batches. */
+  @Interval(10 * 60 * 1000)
+  async purgeExpired(): Promise<number> {
+    const purged = await purgeInBatches((limit) => this.sessions.purgeExpired(new Date(), limit));
+    if (purged > 0) this.logger.log(`purged ${purged} expired sessions`);
+    return purged;
   }
 }
 

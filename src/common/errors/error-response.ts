@@ -25,6 +25,7 @@ const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   403: ErrorCode.PERMISSION_DENIED,
   404: ErrorCode.NOT_FOUND,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   429: ErrorCode.RATE_LIMITED,
   503: ErrorCode.SERVICE_UNAVAILABLE,
 };

@@ -32,6 +32,11 @@ export const ApiRemoved = (model: Type<unknown>) =>
     }),
   );
 
+/** What answers with one row. */
+export interface Row<T> {
+  row: T;
+}
+
 /** What a removal answers. */
 export interface Removal<T> {
   row: T;

@@ -1,52 +1,60 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, RateLimitConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
-import { MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore } from './rate-limit.store';
+import { FallbackRateLimitStore, MemoryRateLimitStore, RateLimitStore, RedisRateLimitStore, WindowCount } from './rate-limit.store';
 
-export type RateLimitBucket = 'player' | 'guest' | 'server';
+export type RateLimitBucket = 'player' | 'guest' | 'server' | 'authFailure';
 
 const LIMIT_OF: Record<RateLimitBucket, (config: RateLimitConfig) => number> = {
   player: (config) => config.perPlayer,
   guest: (config) => config.perGuestAddress,
   server: (config) => config.perServerKey,
+  authFailure: (config) => config.authFailuresPerAddress,
 };
 
 /** Counts requests per caller and refuses the excess with 429 RATE_LIMITED and Retry-After. */
 @Injectable()
 export class RateLimiter implements OnApplicationShutdown {
-  private readonly logger = new Logger(RateLimiter.name);
   private readonly config: RateLimitConfig;
   private readonly store: RateLimitStore | null;
 
   constructor(@Inject(APP_CONFIG) appConfig: AppConfig) {
     this.config = appConfig.rateLimit;
     if (!this.config.enabled) this.store = null;
-    else if (this.config.redisUrl) this.store = new RedisRateLimitStore(this.config.redisUrl, this.config.redisKeyPrefix);
+    else if (this.config.redisUrl) this.store = new FallbackRateLimitStore(new RedisRateLimitStore(this.config.redisUrl, this.config.redisKeyPrefix));
     else this.store = new MemoryRateLimitStore();
   }
 
+  /** Counts a request; 429 past the bucket's limit. */
   async consume(bucket: RateLimitBucket, id: string): Promise<void> {
     if (!this.store) return;
-    let hits;
-    try {
-      hits = await this.store.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000);
-    } catch (error) {
-      // A limiter that cannot count must not take the service down with it: let the request through.
-      this.logger.warn(`rate limit not checked: ${(error as Error).message}`);
-      return;
-    }
-    const limit = LIMIT_OF[bucket](this.config);
-    if (hits.count > limit) {
-      const retryAfter = String(Math.max(1, Math.ceil(hits.resetInMs / 1000)));
-      throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, {
-        headers: { 'Retry-After': retryAfter },
-      });
-    }
+    this.refuseBeyondLimit(bucket, await this.store.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000), 0);
+  }
+
+  /** 429 when the bucket is already spent, without counting: for checks that must come before any lookup (failed authentications). */
+  async assertNotSpent(bucket: RateLimitBucket, id: string): Promise<void> {
+    if (!this.store) return;
+    this.refuseBeyondLimit(bucket, await this.store.peek(`${bucket}:${id}`), 1);
+  }
+
+  /** Counts one event (a failed authentication) without refusing anything now. */
+  async record(bucket: RateLimitBucket, id: string): Promise<void> {
+    await this.store?.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store?.close();
+  }
+
+  /** `ahead`: hits the caller is about to add (1 when checking before a request that may be counted). */
+  private refuseBeyondLimit(bucket: RateLimitBucket, hits: WindowCount, ahead: number): void {
+    const limit = LIMIT_OF[bucket](this.config);
+    if (hits.count + ahead <= limit) return;
+    const retryAfter = String(Math.max(1, Math.ceil(hits.resetInMs / 1000)));
+    throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, {
+      headers: { 'Retry-After': retryAfter },
+    });
   }
 }

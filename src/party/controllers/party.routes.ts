@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Injectable, Param, Post, Put, Query } from '@nestjs/common';
 import { Caller, CurrentCaller } from '../../auth/caller';
-import { Removal } from '../../common/openapi/envelopes';
+import { Removal, Row } from '../../common/openapi/envelopes';
 import { Page, PageQuery, SearchQuery } from '../../common/validation/pagination';
 import { IdParamPipe } from '../../common/validation/id-param.pipe';
 import { MemberDataBody, SetRoleBody } from '../dto/moderation.dto';
@@ -35,8 +35,8 @@ export function PartyRoutes(surface: Surface) {
     @Post()
     @HttpCode(200)
     @PartyOperation(surface, 'create')
-    async create(@CurrentCaller() caller: Caller, @Body() body: CreatePartyBody): Promise<{ row: PartyView }> {
-      return { row: await this.parties.create(caller, body.data) };
+    create(@CurrentCaller() caller: Caller, @Body() body: CreatePartyBody): Promise<Row<PartyView>> {
+      return this.parties.create(caller, body.data);
     }
 
     @Get()
@@ -53,8 +53,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Get(':partyId')
     @PartyOperation(surface, 'get')
-    async get(@PartyId() partyId: number): Promise<{ row: PartyView }> {
-      return { row: await this.queries.get(partyId) };
+    get(@PartyId() partyId: number): Promise<Row<PartyView>> {
+      return this.queries.get(partyId);
     }
 
     @Get(':partyId/members')
@@ -72,14 +72,14 @@ export function PartyRoutes(surface: Surface) {
     @Post(':partyId')
     @HttpCode(200)
     @PartyOperation(surface, 'join')
-    async join(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: JoinPartyBody): Promise<{ row: MembershipView }> {
-      return { row: await this.parties.join(caller, partyId, body) };
+    join(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: JoinPartyBody): Promise<Row<MembershipView>> {
+      return this.parties.join(caller, partyId, body);
     }
 
     @Put(':partyId')
     @PartyOperation(surface, 'edit')
-    async edit(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: EditPartyBody): Promise<{ row: PartyView }> {
-      return { row: await this.parties.edit(caller, partyId, body) };
+    edit(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: EditPartyBody): Promise<Row<PartyView>> {
+      return this.parties.edit(caller, partyId, body);
     }
 
     @Delete(':partyId')
@@ -90,8 +90,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Put(':partyId/waiting/:membershipId')
     @PartyOperation(surface, 'accept')
-    async accept(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<{ row: MembershipView }> {
-      return { row: await this.parties.accept(caller, partyId, membershipId) };
+    accept(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @MembershipId() membershipId: number): Promise<Row<MembershipView>> {
+      return this.parties.accept(caller, partyId, membershipId);
     }
 
     @Delete(':partyId/waiting/:membershipId')
@@ -102,30 +102,30 @@ export function PartyRoutes(surface: Surface) {
 
     @Put(':partyId/members/me')
     @PartyOperation(surface, 'setMyData')
-    async setMyData(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: MemberDataBody): Promise<{ row: MembershipView }> {
-      return { row: await this.moderation.setMemberData(caller, partyId, requirePlayer(caller), body) };
+    setMyData(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @Body() body: MemberDataBody): Promise<Row<MembershipView>> {
+      return this.moderation.setMemberData(caller, partyId, requirePlayer(caller), body);
     }
 
     @Put(':partyId/members/:playerId')
     @PartyOperation(surface, 'setMemberData')
-    async setMemberData(
+    setMemberData(
       @CurrentCaller() caller: Caller,
       @PartyId() partyId: number,
       @PlayerId() playerId: number,
       @Body() body: MemberDataBody,
-    ): Promise<{ row: MembershipView }> {
-      return { row: await this.moderation.setMemberData(caller, partyId, playerId, body) };
+    ): Promise<Row<MembershipView>> {
+      return this.moderation.setMemberData(caller, partyId, playerId, body);
     }
 
     @Put(':partyId/members/:playerId/role')
     @PartyOperation(surface, 'setRole')
-    async setRole(
+    setRole(
       @CurrentCaller() caller: Caller,
       @PartyId() partyId: number,
       @PlayerId() playerId: number,
       @Body() body: SetRoleBody,
-    ): Promise<{ row: MembershipView }> {
-      return { row: await this.moderation.setRole(caller, partyId, playerId, body.role) };
+    ): Promise<Row<MembershipView>> {
+      return this.moderation.setRole(caller, partyId, playerId, body.role);
     }
 
     @Delete(':partyId/members/:playerId')
@@ -142,8 +142,8 @@ export function PartyRoutes(surface: Surface) {
 
     @Put(':partyId/bans/:playerId')
     @PartyOperation(surface, 'ban')
-    async ban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<{ row: BanView }> {
-      return { row: await this.moderation.ban(caller, partyId, playerId) };
+    ban(@CurrentCaller() caller: Caller, @PartyId() partyId: number, @PlayerId() playerId: number): Promise<Row<BanView>> {
+      return this.moderation.ban(caller, partyId, playerId);
     }
 
     @Delete(':partyId/bans/:playerId')
@@ -155,8 +155,8 @@ export function PartyRoutes(surface: Surface) {
     @Post(':partyId/disband')
     @HttpCode(200)
     @PartyOperation(surface, 'disband')
-    async disband(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<{ row: PartyView }> {
-      return { row: await this.moderation.disband(caller, partyId) };
+    disband(@CurrentCaller() caller: Caller, @PartyId() partyId: number): Promise<Row<PartyView>> {
+      return this.moderation.disband(caller, partyId);
     }
   }
   return PartyRoutesHost;

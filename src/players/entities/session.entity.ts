@@ -20,9 +20,14 @@ export class Session {
   @JoinColumn({ name: 'player_id', foreignKeyConstraintName: 'fk_session_player' })
   player?: Player;
 
+  @Index('ix_session_expires')
   @Column({ name: 'expires_at', ...TIMESTAMP })
   expiresAt: Date;
 
   @Column({ name: 'created_at', ...TIMESTAMP })
   createdAt: Date;
+
+  /** Ended by a ban of its player: answers 403 BANNED while the ban lasts, 401 once it is lifted. */
+  @Column({ type: 'boolean', default: false })
+  revoked: boolean;
 }

@@ -1,0 +1,20 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { RequestWithCaller } from '../auth/caller';
+import { IdempotencyService } from './idempotency.service';
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Runs every write that carries an Idempotency-Key through IdempotencyService (after the guards, so the caller is known). */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly idempotency: IdempotencyService) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
+    const key = request.headers['idempotency-key'];
+    if (!WRITES.has(request.method) || key === undefined) return next.handle();
+    return from(this.idempotency.handle(request, key, () => lastValueFrom(next.handle())));
+  }
+}
