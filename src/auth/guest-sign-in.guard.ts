@@ -2,9 +2,8 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { guestSignInOff } from './auth.errors';
 
 /**
  * Guest sign-in: 404 when turned off (before anything else looks at the request), and, since it
@@ -18,7 +17,7 @@ export class GuestSignInGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.config.guestAuthEnabled) throw new DomainError(ErrorCode.NOT_FOUND, 'guest sign-in is turned off');
+    if (!this.config.guestAuthEnabled) throw guestSignInOff();
     const request = context.switchToHttp().getRequest<Request>();
     await this.limiter.consume('guest', request.ip ?? 'unknown');
     return true;

@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '../common/errors/domain-error';
-import { ErrorCode } from '../common/errors/error-code';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { parsePositiveInt32 } from '../common/validation/id-param.pipe';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PlayersService } from '../players/players.service';
+import { actingPlayersDiffer, badActingPlayer, serverKeyRefused } from './auth.errors';
 import { asPlayer, RequestWithCaller, SERVER } from './caller';
 
 /**
@@ -73,16 +72,11 @@ export function actingPlayerId(query: Request['query']): number | null {
   const given = (['player', 'caller'] as const).filter((name) => query[name] !== undefined);
   const ids = given.map((name) => {
     const id = parsePositiveInt32(query[name]);
-    if (id === null) throw new DomainError(ErrorCode.VALIDATION_FAILED, `${name} must be a positive 32-bit integer`);
+    if (id === null) throw badActingPlayer(name);
     return id;
   });
-  if (ids.length === 2 && ids[0] !== ids[1]) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'player and caller name different players; give one of them');
+  if (ids.length === 2 && ids[0] !== ids[1]) throw actingPlayersDiffer();
   return ids[0] ?? null;
-}
-
-/** The SDKs' "invalid token" is about session tokens; a refused server key says what it is. */
-function serverKeyRefused(why: string): DomainError {
-  return new DomainError(ErrorCode.UNAUTHENTICATED, why, { msg: why });
 }
 
 function digest(value: string): Buffer {

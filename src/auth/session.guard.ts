@@ -4,6 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
 import { SessionsService } from '../players/sessions.service';
+import { malformedSessionHeader } from './auth.errors';
 import { asPlayer, RequestWithCaller } from './caller';
 
 /**
@@ -24,7 +25,7 @@ export class SessionGuard implements CanActivate {
     await this.limiter.assertNotSpent('authFailure', address);
     try {
       const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
-      if (!match) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'missing or malformed Authorization: Bearer <session token>');
+      if (!match) throw malformedSessionHeader();
       const session = await this.sessions.authenticate(match[1]);
       await this.limiter.consume('player', String(session.playerId));
       request.caller = asPlayer(session.playerId);

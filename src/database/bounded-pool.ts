@@ -39,6 +39,7 @@ export class PoolBounds implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if (this.config.database.kind !== 'embedded') boundConnectionWaits(this.dataSource, this.config.database.pool.acquireTimeoutMs);
+    // The embedded database is one in-process connection: no pool, nothing to bound.
+    if ('pool' in this.config.database) boundConnectionWaits(this.dataSource, this.config.database.pool.acquireTimeoutMs);
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { isRetryableLockConflict } from '../common/errors/database-errors';
+import { dialectOf, isRetryableLockConflict } from './dialect';
 import { currentRequestScope, RequestScope } from '../common/http/request-scope';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { dialectOf } from './dialect';
 
 const MAX_ATTEMPTS = 4;
 
@@ -44,7 +43,7 @@ export class Transactions implements OnModuleInit {
    * (the README says what to do there).
    */
   async onModuleInit(): Promise<void> {
-    if (this.config.database.kind === 'embedded') return;
+    if (!('pool' in this.config.database)) return; // embedded: no server settings
     const [{ version }] = await this.dataSource.query<{ version: string }[]>('SELECT VERSION() AS version');
     if (/mariadb/i.test(version)) {
       this.sessionSetup = `SET SESSION idle_transaction_timeout = ${this.config.database.pool.idleTransactionTimeoutSeconds}`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, LessThan, MoreThan, Repository } from 'typeorm';
-import { isDuplicateKey } from '../common/errors/database-errors';
+import { isDuplicateKey } from '../database/dialect';
 import { IdempotencyRecord } from './idempotency-record.entity';
 
 /** Every statement about the `idempotency_record` table. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Caller } from '../auth/caller';
 import { Removal, Row } from '../common/openapi/envelopes';
-import { PlayerRepository } from '../players/player.repository';
+import { PlayersService } from '../players/players.service';
 import { playerNotFound } from '../players/players.errors';
 import { MemberDataBody } from './dto/moderation.dto';
 import { Membership, MemberRole } from './entities/membership.entity';
@@ -21,7 +21,7 @@ export class PartyModerationService {
     private readonly ownership: PartyOwnership,
     private readonly memberships: MembershipRepository,
     private readonly bans: PartyBanRepository,
-    private readonly players: PlayerRepository,
+    private readonly players: PlayersService,
   ) {}
 
   /** The owner (or the trusted server) makes an accepted member an admin, or an admin a member. */

@@ -63,7 +63,7 @@ export class PartyQueries {
   /** The party exists (404 first) and the caller is its owner, an admin or the trusted server. */
   private async assertManages(caller: Caller, partyId: number): Promise<void> {
     await this.existing(partyId);
-    const membership = caller.kind === 'player' ? await this.memberships.find(partyId, caller.playerId) : null;
+    const membership = caller.kind === 'player' ? await this.memberships.findCommitted(partyId, caller.playerId) : null;
     assertCanManage(standingOf(caller, membership));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { isDuplicateKey } from '../common/errors/database-errors';
+import { isDuplicateKey } from '../database/dialect';
 import { Player } from './entities/player.entity';
 
 /** The columns a new player starts with (everything but the generated id). */

@@ -13,6 +13,6 @@ import { SessionsService } from './sessions.service';
   imports: [TypeOrmModule.forFeature([Player, Session])],
   controllers: [PlayersTrustedController],
   providers: [PlayerRepository, SessionRepository, PlayersService, SessionsService],
-  exports: [PlayersService, SessionsService, PlayerRepository],
+  exports: [PlayersService, SessionsService],
 })
 export class PlayersModule {}

@@ -54,6 +54,11 @@ export class PlayersService {
     return player.id;
   }
 
+  /** Whether a player exists, inside the caller's transaction (players are never deleted). */
+  exists(playerId: number, tx: EntityManager): Promise<boolean> {
+    return this.players.exists(playerId, tx);
+  }
+
   async get(playerId: number): Promise<Row<PlayerView>> {
     return { row: toPlayerView(await this.existing(playerId)) };
   }

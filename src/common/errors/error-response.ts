@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from './error-code';
-import { isDatabaseUnavailable, isRetryableLockConflict } from './database-errors';
+import { isDatabaseUnavailable, isRetryableLockConflict } from '../../database/dialect';
 
 export interface ErrorBody {
   statusCode: number;

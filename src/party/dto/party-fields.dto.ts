@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsISO8601, IsOptional, IsString, Length, MaxLength, Min } from 'class-validator';
 import {
   DataEnvelope,
   EnvelopeAliases,
@@ -126,19 +126,21 @@ export class PartyEditFields extends OmitType(PartyFields, ['name'] as const) {
   @Min(0)
   owner?: number;
 
-  @ApiPropertyOptional({ type: 'integer', readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
   @Optional()
   @IsInt()
+  @Min(0)
   member_count?: number;
 
-  @ApiPropertyOptional({ type: String, readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
   @Optional()
-  @IsString()
+  @IsISO8601()
   created_at?: string;
 
-  @ApiPropertyOptional({ type: 'integer', readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, readOnly: true, description: 'Read-only, as a GET returned it: accepted and ignored.' })
   @Optional()
   @IsInt()
+  @Min(1)
   version?: number;
 }
 

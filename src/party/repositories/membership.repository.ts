@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { isDuplicateKey } from '../../common/errors/database-errors';
+import { isDuplicateKey } from '../../database/dialect';
 import { Page } from '../../common/validation/pagination';
 import { selectEntities, selectEntity } from '../../database/fixed-sql';
 import { Player } from '../../players/entities/player.entity';
@@ -18,9 +18,14 @@ export type MembershipNames = Pick<Membership, 'id' | 'team' | 'channels'>;
 export class MembershipRepository {
   constructor(@InjectRepository(Membership) private readonly memberships: Repository<Membership>) {}
 
-  /** A player's membership (waiting or accepted) in a party. */
-  find(partyId: number, playerId: number, tx: EntityManager = this.memberships.manager): Promise<Membership | null> {
+  /** A player's membership (waiting or accepted) in a party, inside the caller's transaction. */
+  find(partyId: number, playerId: number, tx: EntityManager): Promise<Membership | null> {
     return selectEntity(tx, Membership, 'SELECT * FROM membership WHERE party_id = ? AND player_id = ?', [partyId, playerId]);
+  }
+
+  /** The same, a plain read of committed data (for reads that take no lock). */
+  findCommitted(partyId: number, playerId: number): Promise<Membership | null> {
+    return this.find(partyId, playerId, this.memberships.manager);
   }
 
   /** A player's membership in a party if it is accepted. */

@@ -129,13 +129,13 @@ export function removalProblems(body: unknown, row: SdkModel): string[] {
 }
 
 /**
- * An error as the SDKs map it: a JSON body whose `msg` is their exact string, and `status` a boolean
- * (Unity throws a JSON exception on a string `status`, before any mapping).
+ * An error as the SDKs map it: a JSON body whose `msg` is their exact string, and `status` false (Unity
+ * reads it as a bool and throws a JSON exception on a string, before any mapping).
  */
 export function errorProblems(body: unknown, msg: string): string[] {
   const out: string[] = [];
   const b = body as { msg?: unknown; status?: unknown };
   if (b?.msg !== msg) fail(out, 'body.msg', `must be the SDKs' "${msg}"`, b?.msg);
-  if (typeof b?.status !== 'boolean') fail(out, 'body.status', 'must be a boolean', b?.status);
+  if (b?.status !== false) fail(out, 'body.status', 'must be false', b?.status);
   return out;
 }

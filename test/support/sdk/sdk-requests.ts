@@ -34,8 +34,6 @@ export interface Sdk {
   edit(partyId: number, party: PartyInput): string;
   /** Accept's body; null: none (Unity PUTs with Content-Length: 0). */
   accept(partyId: number, membershipId: number): string | null;
-  /** Unity reads single rows from `row`; Unreal reads them from the top level (an SDK limitation, see the README). */
-  readsRowEnvelope: boolean;
 }
 
 function unityHeaders(token: string | null, body: string | null): Record<string, string> {
@@ -96,7 +94,6 @@ function unity(name: string, modelsNamespace: string, everyDeviceKey: boolean): 
     join: () => `${modelsNamespace}.JoinToPartyParams`,
     edit: () => `${modelsNamespace}.EditPartyParams`,
     accept: () => null,
-    readsRowEnvelope: true,
   };
 }
 
@@ -172,7 +169,6 @@ export const UNREAL: Sdk = {
   join: (partyId, team, channels) => unrealJson({ partyId, team, channels }),
   edit: (partyId, party) => unrealJson({ partyId, party: unrealParty(party) }),
   accept: (partyId, membershipId) => unrealJson({ partyId, membershipId }),
-  readsRowEnvelope: false,
 };
 
 export interface RawReply {
