@@ -1,7 +1,6 @@
 import './config/env-file';
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
-import type { Server } from 'node:http';
 import { createApp } from './app.factory';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -28,8 +27,8 @@ async function shutDown(app: INestApplication, signal: NodeJS.Signals): Promise<
     Logger.error(`still draining after ${SHUTDOWN_DEADLINE_MS} ms: exiting`, 'Main');
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
-  app.get(ShutdownDrain).start(app.getHttpServer() as Server);
-  await app.close();
+  await app.get(ShutdownDrain).start();
+  await app.close(); // closes the HTTP server (and its idle sockets) once every received request is answered, then the pool
   process.exit(0);
 }
 

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Post, UseGuards } from '@nestjs/com
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '../common/errors/error-code';
 import { ApiErrors } from '../common/openapi/api-errors';
+import { ApiInt } from '../common/openapi/envelopes';
 import { GuestLoginBody } from '../players/dto/player.dto';
 import { PlayerView, SessionView } from '../players/player.view';
 import { SessionsService } from '../players/sessions.service';
@@ -11,7 +12,7 @@ import { CurrentSessionId } from './caller';
 import { GuestSignInGuard } from './guest-sign-in.guard';
 
 class AffectedDoc {
-  @ApiProperty({ example: 1 }) affected: number;
+  @ApiInt({ example: 1 }) affected: number;
 }
 
 class GuestLoginResponse extends SessionView implements GuestSignIn {
@@ -36,7 +37,7 @@ export class AuthController {
       'Returns a session token. A banned guest gets 403 BANNED. Off when AUTH_GUEST_ENABLED=false (404).',
   })
   @ApiBody({ type: GuestLoginBody, required: false })
-  @ApiOkResponse({ type: GuestLoginResponse })
+  @ApiOkResponse({ type: GuestLoginResponse, description: 'The guest player and a session token.' })
   @ApiErrors(ErrorCode.VALIDATION_FAILED, ErrorCode.NOT_FOUND, ErrorCode.BANNED, ErrorCode.RATE_LIMITED)
   guest(@Body() body: GuestLoginBody): Promise<GuestSignIn> {
     return this.auth.guest(body);
@@ -45,7 +46,7 @@ export class AuthController {
   @Delete('session')
   @WebAuth()
   @ApiOperation({ summary: 'Sign out: end the calling session', description: 'Its token answers 401 from then on.' })
-  @ApiOkResponse({ type: AffectedDoc })
+  @ApiOkResponse({ type: AffectedDoc, description: 'The session ended (`affected: 1`).' })
   @ApiErrors(...WEB_AUTH_ERRORS)
   signOut(@CurrentSessionId() sessionId: number): Promise<{ affected: number }> {
     return this.sessions.end(sessionId);

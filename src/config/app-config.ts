@@ -66,6 +66,30 @@ export interface AppConfig {
   trustProxyHops: number;
   /** The only `clientId` served under `/game/{clientId}/…` (the SDKs' paths); null accepts any. */
   gameClientId: string | null;
+  http: HttpConfig;
+  logging: LoggingConfig;
+  metrics: MetricsConfig;
+}
+
+export interface HttpConfig {
+  /** Origins allowed to call the API from a browser (CORS); empty = no CORS headers at all. */
+  corsOrigins: string[];
+  /** Swagger UI at /docs and the document at /docs-json. */
+  docsEnabled: boolean;
+  /** Strict-Transport-Security, only when the service is reached over TLS (behind a proxy that terminates it). */
+  hsts: boolean;
+}
+
+export interface LoggingConfig {
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Human-readable lines instead of JSON (development). */
+  pretty: boolean;
+}
+
+export interface MetricsConfig {
+  enabled: boolean;
+  /** Serve /metrics on this port of its own (kept off the public one); null = on the API's port. */
+  port: number | null;
 }
 
 export class ConfigError extends Error {
@@ -142,9 +166,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
     gameClientId: env.GAME_CLIENT_ID?.trim() || null,
+    http: {
+      corsOrigins: (env.CORS_ORIGINS ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      docsEnabled: boolean('DOCS_ENABLED', true),
+      hsts: boolean('HSTS', false),
+    },
+    logging: { level: logLevel(env.LOG_LEVEL, problems), pretty: boolean('LOG_PRETTY', false) },
+    metrics: { enabled: boolean('METRICS_ENABLED', true), port: integer('METRICS_PORT', 0, 0, 65535) || null },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+const LOG_LEVELS: LoggingConfig['level'][] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(raw: string | undefined, problems: string[]): LoggingConfig['level'] {
+  const level = raw?.trim().toLowerCase();
+  if (!level) return 'info';
+  if ((LOG_LEVELS as string[]).includes(level)) return level as LoggingConfig['level'];
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return 'info';
 }
 
 function parseDatabase(env: NodeJS.ProcessEnv, problems: string[], pool: DatabasePoolConfig): DatabaseConfig {

@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { watchPool } from '../observability/metrics';
+
+interface MysqlPoolInternals {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
 
 type GetConnection = (callback: (error: Error | null, connection?: { release(): void }) => void) => void;
 
@@ -40,6 +47,16 @@ export class PoolBounds implements OnModuleInit {
 
   onModuleInit(): void {
     // The embedded database is one in-process connection: no pool, nothing to bound.
-    if ('pool' in this.config.database) boundConnectionWaits(this.dataSource, this.config.database.pool.acquireTimeoutMs);
+    if (!('pool' in this.config.database)) return;
+    boundConnectionWaits(this.dataSource, this.config.database.pool.acquireTimeoutMs);
+    const pool = (this.dataSource.driver as unknown as { pool?: MysqlPoolInternals }).pool;
+    if (pool) {
+      // mysql2 keeps these counts only in its internal queues; reading them is the price of a pool gauge.
+      watchPool(() => ({
+        inUse: pool._allConnections.length - pool._freeConnections.length,
+        idle: pool._freeConnections.length,
+        waiting: pool._connectionQueue.length,
+      }));
+    }
   }
 }

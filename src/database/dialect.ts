@@ -63,6 +63,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
+/** Unavailable because no pooled connection could be had in time (rather than the server being away). */
+export function isPoolExhausted(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'DB_ACQUIRE_TIMEOUT' || code === 'DB_QUEUE_FULL' || /Queue limit reached/i.test(String((error as Error)?.message));
+}
+
 /** Lock conflicts that a retried transaction resolves: deadlock and lock-wait timeout. */
 export function isRetryableLockConflict(error: unknown): boolean {
   const driverError = (error as { driverError?: { errno?: number } })?.driverError ?? (error as { errno?: number });

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { lockConflictRetries } from '../observability/metrics';
 import { dialectOf, isRetryableLockConflict } from './dialect';
 import { currentRequestScope, RequestScope } from '../common/http/request-scope';
 import { AppConfig } from '../config/app-config';
@@ -66,6 +67,7 @@ export class Transactions implements OnModuleInit {
       } catch (error) {
         if (!isRetryableLockConflict(error) || attempt === MAX_ATTEMPTS) throw error;
         this.logger.warn(`lock conflict, retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+        lockConflictRetries.inc();
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
       }
     }

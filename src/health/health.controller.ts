@@ -14,14 +14,17 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  @ApiOkResponse({ description: 'The process is up.', schema: { type: 'object', properties: { status: { type: 'string' } }, example: { status: 'ok' } } })
   live(): { status: string } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database answers (503 otherwise, within 2 s)' })
-  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
+  @ApiOkResponse({
+    description: 'The database answers.',
+    schema: { type: 'object', properties: { status: { type: 'string' }, database: { type: 'string' } }, example: { status: 'ok', database: 'up' } },
+  })
   @ApiErrors(ErrorCode.SERVICE_UNAVAILABLE)
   async ready(): Promise<{ status: string; database: string }> {
     try {

@@ -1,4 +1,5 @@
 import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ApiInt } from '../common/openapi/envelopes';
 import { playerFields, PlayerView } from '../players/player.view';
 import { Player } from '../players/entities/player.entity';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
@@ -13,29 +14,42 @@ import { Party } from './entities/party.entity';
 const stringMap = { type: 'object', additionalProperties: { type: 'string' }, example: { mode: 'ranked' } } as const;
 const jsonArrayString = (example: string[]) => ({ type: String, description: 'A JSON array in a string', example: JSON.stringify(example) });
 
+/** Roles and statuses are numbers on the wire (as the seeds have them); the document names them. */
+const ROLE = ApiProperty({
+  type: 'integer',
+  enum: MemberRole,
+  enumName: 'MemberRole',
+  description: '1 = owner, 2 = admin, 3 = member',
+});
+const STATUS = ApiProperty({
+  type: 'integer',
+  enum: MembershipStatus,
+  enumName: 'MembershipStatus',
+  description: '0 = waiting (a join request), 1 = accepted',
+});
+
 export class PartyView {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiInt({ example: 1 }) id: number;
   @ApiProperty({ example: 'Friday raid' }) name: string;
   @ApiProperty({ example: '' }) desc: string;
   @ApiProperty({ example: '' }) image: string;
-  @ApiProperty({ example: 5 }) max_member_count: number;
+  @ApiInt({ example: 5 }) max_member_count: number;
   @ApiProperty() is_private: boolean;
   @ApiProperty(jsonArrayString(['red', 'blue'])) teams: string;
   @ApiProperty(jsonArrayString(['general'])) channels: string;
   @ApiProperty({ example: '' }) data: string;
   @ApiProperty(stringMap) variables: Record<string, string>;
-  @ApiProperty({ type: 'integer', example: 1, description: 'Owning player id; 0 for a party the trusted server created for nobody.' })
-  owner: number;
-  @ApiProperty({ example: 1, description: 'Accepted members, the owner included.' }) member_count: number;
+  @ApiInt({ example: 1, description: 'Owning player id; 0 for a party the trusted server created for nobody.' }) owner: number;
+  @ApiInt({ example: 1, description: 'Accepted members, the owner included.' }) member_count: number;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
 }
 
 export class MembershipView {
-  @ApiProperty({ example: 7 }) id: number;
-  @ApiProperty({ example: 1 }) party: number;
-  @ApiProperty({ example: 3 }) player: number;
-  @ApiProperty({ enum: [1, 2, 3], description: '1 owner, 2 admin, 3 member' }) role: MemberRole;
-  @ApiProperty({ enum: [0, 1], description: '0 waiting (a join request), 1 accepted' }) status: MembershipStatus;
+  @ApiInt({ example: 7 }) id: number;
+  @ApiInt({ example: 1 }) party: number;
+  @ApiInt({ example: 3 }) player: number;
+  @ROLE role: MemberRole;
+  @STATUS status: MembershipStatus;
   @ApiProperty({ example: '' }) data: string;
   @ApiProperty(stringMap) variables: Record<string, string>;
   @ApiProperty(jsonArrayString(['general'])) channels: string;
@@ -44,13 +58,13 @@ export class MembershipView {
 
 /** An item of `/members`: the player's fields (`id` is the player's) and the membership's, with its id as `membership`. */
 export class MemberView extends OmitType(PlayerView, ['created_at'] as const) {
-  @ApiProperty({ enum: [1, 2, 3] }) role: MemberRole;
-  @ApiProperty({ enum: [0, 1] }) status: MembershipStatus;
+  @ROLE role: MemberRole;
+  @STATUS status: MembershipStatus;
   @ApiProperty() data: string;
   @ApiProperty(stringMap) variables: Record<string, string>;
   @ApiProperty(jsonArrayString(['general'])) channels: string;
   @ApiProperty({ type: String, nullable: true }) team: string | null;
-  @ApiProperty({ example: 7, description: 'The membership id' }) membership: number;
+  @ApiInt({ example: 7, description: 'The membership id' }) membership: number;
 }
 
 export function toPartyView(party: Party): PartyView {
@@ -92,8 +106,8 @@ export function toMemberView(membership: Membership & { player: Player }): Membe
 }
 
 export class BanView {
-  @ApiProperty({ example: 1 }) party: number;
-  @ApiProperty({ example: 3 }) player: number;
+  @ApiInt({ example: 1 }) party: number;
+  @ApiInt({ example: 3 }) player: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Who banned: a player id, or null for the trusted server' }) banned_by: number | null;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
 }

@@ -1,9 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiInt } from '../common/openapi/envelopes';
 import { Player } from './entities/player.entity';
 
 /** A player as the API shows it (SPEC §1). */
 export class PlayerView {
-  @ApiProperty({ example: 1 }) id: number;
+  @ApiInt({ example: 1 }) id: number;
   @ApiProperty({ example: 'Ada' }) name: string;
   @ApiProperty({ example: '' }) image: string;
   @ApiProperty({ type: String, nullable: true, example: 'ada' }) username: string | null;
@@ -44,6 +45,6 @@ export function isoOrNull(date: Date | null): string | null {
 
 /** A session token as it is handed out (once: only its hash is kept). */
 export class SessionView {
-  @ApiProperty({ description: 'Session token for `Authorization: Bearer <token>`.' }) token: string;
+  @ApiProperty({ description: 'Opaque session token (256 random bits) for `Authorization: Bearer <token>`; shown only here.' }) token: string;
   @ApiProperty({ type: String, format: 'date-time' }) expires_at: string;
 }

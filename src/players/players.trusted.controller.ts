@@ -55,7 +55,7 @@ export class PlayersTrustedController {
     description: 'The token is shown only here; the service keeps its hash. A banned player gets 403 BANNED.',
   })
   @playerIdParam
-  @ApiOkResponse({ type: SessionView })
+  @ApiOkResponse({ type: SessionView, description: 'The session token, shown only here, and when it expires.' })
   @ApiErrors(...SERVER_AUTH_ERRORS, ErrorCode.VALIDATION_FAILED, ErrorCode.PLAYER_NOT_FOUND, ErrorCode.BANNED)
   issueSession(@Param('playerId', IdParamPipe) playerId: number): Promise<SessionView> {
     return this.sessions.issue(playerId);

@@ -44,15 +44,15 @@ export async function dropTestDatabase(): Promise<void> {
  * Starts the real application, as main.ts builds it, on this spec's database and an ephemeral port.
  * `env` overrides environment variables for this app only (e.g. AUTH_GUEST_ENABLED=false).
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, host = '127.0.0.1'): Promise<TestApp> {
   await createTestDatabase();
   const config = loadConfig({ ...process.env, ...env });
   const app = await createApp(config, { logger: process.env.TEST_LOGS ? undefined : false });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(0, host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     serverKey: config.serverKey.key ?? TEST_SERVER_KEY,
     close: () => app.close(),
   };

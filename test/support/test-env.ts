@@ -23,4 +23,6 @@ export function baseTestEnv(): void {
   process.env.SERVER_KEY = TEST_SERVER_KEY;
   // Specs fire thousands of requests as a handful of players; the rate-limit spec turns limits on itself.
   process.env.RATE_LIMIT_ENABLED = 'false';
+  // Request lines and Nest's logs only when asked for (TEST_LOGS=1).
+  if (!process.env.TEST_LOGS) process.env.LOG_LEVEL = 'silent';
 }

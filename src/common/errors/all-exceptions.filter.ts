@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { toErrorResponse } from './error-response';
+import { toErrorResponse, UNAVAILABLE_CAUSE } from './error-response';
 
 /** The one filter: every error a handler, guard or pipe throws leaves as the SPEC's error body. */
 @Catch()
@@ -13,6 +13,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 export function sendError(res: Response, exception: unknown): void {
   // Already answered (the request deadline fired first): the late outcome has nobody to go to.
   if (res.headersSent) return;
-  const { body, headers } = toErrorResponse(exception);
+  const { body, headers, cause } = toErrorResponse(exception);
+  if (cause) res.locals[UNAVAILABLE_CAUSE] = cause;
   res.status(body.statusCode).set(headers).json(body);
 }

@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from './error-code';
-import { isDatabaseUnavailable, isRetryableLockConflict } from '../../database/dialect';
+import { isDatabaseUnavailable, isPoolExhausted, isRetryableLockConflict } from '../../database/dialect';
 
 export interface ErrorBody {
   statusCode: number;
@@ -17,7 +17,12 @@ export interface ErrorBody {
 export interface ErrorResponse {
   body: ErrorBody;
   headers: Record<string, string>;
+  /** Why a 503 is answered (for the metrics): database, pool, lock_conflict. */
+  cause?: string;
 }
+
+/** Where a 503's cause is left on the response (res.locals), for the metrics. */
+export const UNAVAILABLE_CAUSE = 'unavailableCause';
 
 const CODE_OF_HTTP_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.VALIDATION_FAILED,
@@ -53,11 +58,12 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);
-    return respond(ErrorCode.SERVICE_UNAVAILABLE, 'the service is temporarily unavailable, try again shortly');
+    const cause = isPoolExhausted(error) ? 'pool' : 'database';
+    return { ...respond(ErrorCode.SERVICE_UNAVAILABLE, 'the service is temporarily unavailable, try again shortly'), cause };
   }
   if (isRetryableLockConflict(error)) {
     logger.warn('lock conflict persisted through every retry');
-    return respond(ErrorCode.SERVICE_UNAVAILABLE, 'the party is busy, try again shortly');
+    return { ...respond(ErrorCode.SERVICE_UNAVAILABLE, 'the party is busy, try again shortly'), cause: 'lock_conflict' };
   }
   logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return respond(ErrorCode.INTERNAL_ERROR, 'internal error');

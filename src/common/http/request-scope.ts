@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../errors/domain-error';
 import { ErrorCode } from '../errors/error-code';
+import { UNAVAILABLE_CAUSE } from '../errors/error-response';
 
 /** What a request's unit of work does at its start and just before its COMMIT (e.g. claim and record an Idempotency-Key). */
 export interface UnitOfWorkHooks<Tx = unknown> {
@@ -74,9 +75,9 @@ export function requestDeadline(ms: number, answer: (res: Response, error: unkno
     const scope = new RequestScope(req);
     req.scope = scope;
     const timer = setTimeout(() => {
-      if (scope.tryAnswerEarly()) {
-        answer(res, new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `the request did not complete within ${ms} ms; nothing was written; try again`));
-      }
+      if (!scope.tryAnswerEarly()) return;
+      res.locals[UNAVAILABLE_CAUSE] = 'deadline';
+      answer(res, new DomainError(ErrorCode.SERVICE_UNAVAILABLE, `the request did not complete within ${ms} ms; nothing was written; try again`));
     }, ms);
     res.once('close', () => clearTimeout(timer));
     next();

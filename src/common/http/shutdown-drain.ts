@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { Server } from 'node:http';
+
+/** Time for requests already sent (buffered, not yet parsed) to be read before idle sockets are closed. */
+const DRAIN_GRACE_MS = 500;
 
 /**
  * SIGTERM drain (SPEC §8): every answer from then on says `Connection: close` (in-flight ones too, if
@@ -22,10 +24,15 @@ export class ShutdownDrain {
     next();
   };
 
-  start(server: Server): void {
+  /**
+   * Starts draining, and resolves after a short grace in which requests already in the sockets' buffers
+   * are read (and answered with Connection: close); the caller then closes the server, which closes the
+   * sockets left idle.
+   */
+  async start(): Promise<void> {
     this.draining = true;
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
     this.inFlight.clear();
-    server.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS));
   }
 }

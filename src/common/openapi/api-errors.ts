@@ -2,9 +2,10 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiResponse } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from '../errors/error-code';
+import { ApiInt } from './envelopes';
 
 export class ErrorBodyDoc {
-  @ApiProperty({ example: 409 }) statusCode: number;
+  @ApiInt({ example: 409 }) statusCode: number;
   @ApiProperty({ example: 'Conflict' }) error: string;
   @ApiProperty({ enum: ErrorCode, example: ErrorCode.PARTY_FULL }) code: ErrorCode;
   @ApiProperty({ example: 'party is full' }) message: string;

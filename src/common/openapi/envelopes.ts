@@ -1,19 +1,23 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 
 /** `{row: T}` */
-export const ApiRow = (model: Type<unknown>) =>
-  applyDecorators(ApiExtraModels(model), ApiOkResponse({ schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }));
+export const ApiRow = (model: Type<unknown>, description = 'The row.') =>
+  applyDecorators(
+    ApiExtraModels(model),
+    ApiOkResponse({ description, schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }),
+  );
 
 /** `{list: T[], totalCount}` */
-export const ApiPage = (model: Type<unknown>) =>
+export const ApiPage = (model: Type<unknown>, description = 'One page of the list, and how many there are in all.') =>
   applyDecorators(
     ApiExtraModels(model),
     ApiOkResponse({
+      description,
       schema: {
         type: 'object',
         required: ['list', 'totalCount'],
-        properties: { list: { type: 'array', items: { $ref: getSchemaPath(model) } }, totalCount: { type: 'integer', example: 1 } },
+        properties: { list: { type: 'array', items: { $ref: getSchemaPath(model) } }, totalCount: { type: 'integer', format: 'int32', example: 1 } },
       },
     }),
   );
@@ -27,7 +31,7 @@ export const ApiRemoved = (model: Type<unknown>) =>
       schema: {
         type: 'object',
         required: ['row', 'affected'],
-        properties: { row: { $ref: getSchemaPath(model) }, affected: { type: 'integer', example: 1 } },
+        properties: { row: { $ref: getSchemaPath(model) }, affected: { type: 'integer', format: 'int32', example: 1 } },
       },
     }),
   );
@@ -42,3 +46,7 @@ export interface Removal<T> {
   row: T;
   affected: number;
 }
+
+/** An int32 field (ids, counts): `integer`/`int32` in the document, so generated clients type it as a whole number. */
+export const ApiInt = (options: { example?: number; description?: string; minimum?: number; nullable?: boolean } = {}) =>
+  ApiProperty({ type: 'integer', format: 'int32', ...options });

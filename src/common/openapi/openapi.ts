@@ -5,6 +5,21 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 export const SESSION_SCHEME = 'session';
 export const SERVER_KEY_SCHEME = 'server-key';
 
+/** Operation ids are `<surface>_<operation>` in snake case (`web_party_join`, `trusted_players_create`), stable for generated clients. */
+const OPERATION_PREFIX: Record<string, string> = {
+  WebPartyController: 'web_party',
+  TrustedPartyController: 'trusted_party',
+  AuthController: 'web_auth',
+  PlayersTrustedController: 'trusted_players',
+  HealthController: 'health',
+};
+
+function operationId(controller: string, method: string): string {
+  const prefix = OPERATION_PREFIX[controller];
+  if (!prefix) throw new Error(`${controller} has no operation id prefix in openapi.ts`);
+  return `${prefix}_${method.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)}`;
+}
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Party service')
@@ -17,12 +32,22 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'Session token from POST /api/auth/guest or POST /server/players/{id}/sessions' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description: 'An opaque session token (not a JWT) from POST /api/auth/guest or POST /server/players/{id}/sessions',
+      },
       SESSION_SCHEME,
     )
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Server-Key', description: 'The SERVER_KEY the service was started with' }, SERVER_KEY_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
+}
+
+/** The document as committed in openapi.json: stable key order as built, two-space indent, final newline. */
+export function serializeOpenApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
 }
 
 /** Swagger UI at /docs, the OpenAPI JSON at /docs-json. */

@@ -178,7 +178,7 @@ export function PartyOperation(surface: Surface, name: PartyOperationName): Meth
   const doc: OperationDoc = PARTY_OPERATIONS[name];
   const response = ENVELOPES[doc.response.envelope](doc.response.model);
   return applyDecorators(
-    ApiOperation({ operationId: `${surface.id}_${name}`, summary: doc.summary, description: doc.description }),
+    ApiOperation({ summary: doc.summary, description: doc.description }),
     ...(doc.params ?? []).map(idParam),
     response,
     ApiErrors(...surface.authErrors, ...doc.errors),
