@@ -21,19 +21,23 @@ export class SessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
+    // Every attempt counts as a failure of its address until it proves otherwise: past the limit, 429
+    // before any lookup; a token that turns out good takes its count back.
     const address = request.ip ?? 'unknown';
-    await this.limiter.assertNotSpent('authFailure', address);
+    await this.limiter.consume('authFailure', address);
+    let session;
     try {
       const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
       if (!match) throw malformedSessionHeader();
-      const session = await this.sessions.authenticate(match[1]);
-      await this.limiter.consume('player', String(session.playerId));
-      request.caller = asPlayer(session.playerId);
-      request.sessionId = session.sessionId;
-      return true;
+      session = await this.sessions.authenticate(match[1]);
     } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await this.limiter.record('authFailure', address);
+      if (!(error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED)) await this.limiter.release('authFailure', address);
       throw error;
     }
+    await this.limiter.release('authFailure', address);
+    await this.limiter.consume('player', String(session.playerId));
+    request.caller = asPlayer(session.playerId);
+    request.sessionId = session.sessionId;
+    return true;
   }
 }

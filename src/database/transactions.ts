@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { lockConflictRetries } from '../observability/metrics';
+import { CommitOutcomeUnknown } from './commit-outcome';
 import { dialectOf, isRetryableLockConflict } from './dialect';
 import { currentRequestScope, RequestScope } from '../common/http/request-scope';
 import { AppConfig } from '../config/app-config';
@@ -90,6 +91,8 @@ export class Transactions implements OnModuleInit {
       try {
         await this.commit(runner);
         committed = true;
+      } catch (error) {
+        throw new CommitOutcomeUnknown(error);
       } finally {
         scope?.commitEnded(committed);
       }

@@ -10,8 +10,8 @@ export class IdempotencyRepository {
   constructor(@InjectRepository(IdempotencyRecord) private readonly records: Repository<IdempotencyRecord>) {}
 
   /** The live record of a key (created after `since`), a plain read of committed data. */
-  findLive(scope: string, key: string, since: Date): Promise<IdempotencyRecord | null> {
-    return this.records.findOneBy({ scope, key, createdAt: MoreThan(since) });
+  findLive(scope: string, keyHash: string, since: Date): Promise<IdempotencyRecord | null> {
+    return this.records.findOneBy({ scope, keyHash, createdAt: MoreThan(since) });
   }
 
   /**
@@ -20,7 +20,7 @@ export class IdempotencyRepository {
    * (committed by a request that came first). An expired record of the key is replaced.
    */
   async claim(record: IdempotencyRecord, expiredBefore: Date, tx: EntityManager): Promise<boolean> {
-    await tx.delete(IdempotencyRecord, { scope: record.scope, key: record.key, createdAt: LessThan(expiredBefore) });
+    await tx.delete(IdempotencyRecord, { scope: record.scope, keyHash: record.keyHash, createdAt: LessThan(expiredBefore) });
     try {
       await tx.insert(IdempotencyRecord, record);
       return true;
@@ -30,18 +30,18 @@ export class IdempotencyRepository {
     }
   }
 
-  async saveAnswer(scope: string, key: string, status: number, response: string, tx: EntityManager): Promise<void> {
-    await tx.update(IdempotencyRecord, { scope, key }, { status, response });
+  async saveAnswer(scope: string, keyHash: string, response: string, tx: EntityManager): Promise<void> {
+    await tx.update(IdempotencyRecord, { scope, keyHash }, { response });
   }
 
   /** Deletes up to `limit` records created before `before`; how many it deleted. */
   async purge(before: Date, limit: number): Promise<number> {
-    const stale = await this.records.find({ select: { scope: true, key: true }, where: { createdAt: LessThan(before) }, take: limit });
+    const stale = await this.records.find({ select: { scope: true, keyHash: true }, where: { createdAt: LessThan(before) }, take: limit });
     if (stale.length === 0) return 0;
     // Deleted by primary key, in one statement per scope so the IN list stays on the index.
     const byScope = new Map<string, string[]>();
-    for (const { scope, key } of stale) byScope.set(scope, [...(byScope.get(scope) ?? []), key]);
-    for (const [scope, keys] of byScope) await this.records.delete({ scope, key: In(keys) });
+    for (const { scope, keyHash } of stale) byScope.set(scope, [...(byScope.get(scope) ?? []), keyHash]);
+    for (const [scope, keyHashes] of byScope) await this.records.delete({ scope, keyHash: In(keyHashes) });
     return stale.length;
   }
 }

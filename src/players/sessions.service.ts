@@ -34,8 +34,9 @@ export class SessionsService {
   ) {}
 
   /** Issues a token for a player (Trusted API). */
-  async issue(playerId: number): Promise<SessionView> {
-    return (await this.transactions.run((tx) => this.signIn(playerId, tx))).session;
+  issue(playerId: number): Promise<SessionView> {
+    // The unit of work's result is the answer (an Idempotency-Key stores it): the session alone.
+    return this.transactions.run(async (tx) => (await this.signIn(playerId, tx)).session);
   }
 
   /**

@@ -67,6 +67,42 @@ describeApi('reliability: idempotent retries, sessions that end, input that is r
       expect((await t.api.getParty(party.id)).member_count).toBe(2);
     });
 
+    it('replays the first answer for every kind of write (PUT and DELETE included), doing each once', async () => {
+      const [owner, member, outsider] = await t.api.players(3);
+      const party = await t.api.party(owner, { is_private: true });
+      const request = (await t.api.join(member, party.id)).body.row;
+      const writes: ['put' | 'delete', string, unknown][] = [
+        ['put', `/${party.id}`, { data: { desc: 'once' } }],
+        ['put', `/${party.id}/waiting/${request.id}`, undefined],
+        ['put', `/${party.id}/members/${member.id}/role`, { role: 2 }],
+        ['put', `/${party.id}/bans/${outsider.id}`, undefined],
+        ['delete', `/${party.id}/bans/${outsider.id}`, undefined],
+        ['delete', `/${party.id}/members/${member.id}`, undefined],
+      ];
+      for (const [method, path, body] of writes) {
+        const k = key();
+        const first = await t.api.send(method, `${PARTIES}${path}`, withKey(owner.token, k), body);
+        expectStatus(first, 200);
+        const before = await snapshot(t.app);
+        const retry = await t.api.send(method, `${PARTIES}${path}`, withKey(owner.token, k), body);
+        expect({ path, status: retry.status, body: retry.body }).toEqual({ path, status: 200, body: first.body });
+        expect(snapshotDiff(before, await snapshot(t.app))).toBeNull();
+      }
+    });
+
+    it('a replayed session gives the same token, issued once, and the stored answer does not show it', async () => {
+      const [player] = await t.api.players(1);
+      const k = key();
+      const headers = { 'x-server-key': t.app.serverKey, 'idempotency-key': k };
+      const first = await t.api.send('post', `/server/players/${player.id}/sessions`, headers);
+      const sessions = await countRows(t.app, 'session');
+      const retry = await t.api.send('post', `/server/players/${player.id}/sessions`, headers);
+      expect(retry.body).toEqual({ token: first.body.token, expires_at: first.body.expires_at });
+      expect(await countRows(t.app, 'session')).toBe(sessions);
+      const stored: { response: string; key_hash: string }[] = await t.db.query('SELECT response, key_hash FROM idempotency_record');
+      expect(stored.some((row) => row.response.includes(first.body.token as string) || row.key_hash === k)).toBe(false);
+    });
+
     it('works on the Trusted API and guest sign-in too, and refuses a bad key', async () => {
       const k = key();
       const first = await t.api.send('post', '/server/players', { 'x-server-key': t.app.serverKey, 'idempotency-key': k }, { data: { name: 'Made once' } });

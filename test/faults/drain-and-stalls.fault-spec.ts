@@ -13,16 +13,16 @@ interface KeepAliveReply {
   error?: { code: string; reusedSocket: boolean };
 }
 
-function get(agent: Agent, url: string, token: string): Promise<KeepAliveReply> {
+function call(agent: Agent | false, url: string, token: string, method = 'GET', body?: string): Promise<KeepAliveReply> {
   return new Promise((resolve) => {
-    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+    const req = request(url, { agent, method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
     });
     req.on('error', (error: NodeJS.ErrnoException) =>
       resolve({ status: 0, connection: undefined, error: { code: error.code ?? error.message, reusedSocket: req.reusedSocket } }),
     );
-    req.end();
+    req.end(body);
   });
 }
 
@@ -47,7 +47,12 @@ describeApi('shutdown drain and stalled processes', () => {
   });
 
   it('SIGTERM with keep-alive clients: answers say Connection: close, nothing received is cut, exit 0 within 10 s', async () => {
-    const draining = await startServiceProcess({ DATABASE_URL: process.env.DATABASE_URL!, RATE_LIMIT_ENABLED: 'false' });
+    const draining = await startServiceProcess({
+      DATABASE_URL: process.env.DATABASE_URL!,
+      RATE_LIMIT_ENABLED: 'false',
+      REQUEST_TIMEOUT_MS: '6000',
+      DB_QUERY_TIMEOUT_MS: '6000',
+    });
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
     const replies: { reply: KeepAliveReply; afterSignal: boolean }[] = [];
     let signalledAt = 0;
@@ -55,21 +60,30 @@ describeApi('shutdown drain and stalled processes', () => {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
         const sentAfterSignal = signalledAt > 0;
-        const reply = await get(agent, `${draining.url}/api/table/services/parties/${partyId}`, player.token);
+        const reply = await call(agent, `${draining.url}/api/table/services/parties/${partyId}`, player.token);
         replies.push({ reply, afterSignal: sentAfterSignal });
         if (reply.connection === 'close' || reply.error) return;
       }
     };
     const loops = Promise.all(Array.from({ length: 4 }, loop));
+    // A write received before the signal and still waiting (behind the party's row lock) when it comes.
+    await locker.query('START TRANSACTION');
+    await locker.query('SELECT id FROM party WHERE id = ? FOR UPDATE', [partyId]);
+    const slowWrite = call(false, `${draining.url}/api/table/services/parties/${partyId}`, player.token, 'PUT', '{"data":{"desc":"written while draining"}}');
     await new Promise((resolve) => setTimeout(resolve, 1000));
     signalledAt = Date.now();
-    const exitCode = await draining.stop('SIGTERM');
+    const exited = draining.stop('SIGTERM');
+    setTimeout(() => void locker.query('COMMIT'), 1500);
+    const exitCode = await exited;
     const exitedAfter = Date.now() - signalledAt;
     await loops;
     agent.destroy();
+    expect(await slowWrite).toEqual({ status: 200, connection: 'close' });
     expect({ exitCode, withinTenSeconds: exitedAfter < 10_000 }).toEqual({ exitCode: 0, withinTenSeconds: true });
     expect(replies.filter(({ reply }) => reply.status === 200).length).toBeGreaterThan(10);
     expect(replies.some(({ reply }) => reply.connection === 'close')).toBe(true);
+    // Every request sent after the signal that got an answer was told to close its connection.
+    expect(replies.filter(({ reply, afterSignal }) => afterSignal && reply.status > 0 && reply.connection !== 'close')).toEqual([]);
     // Errors only where no request was received: a refused new connection, or a keep-alive socket closed while idle.
     const cut = replies.filter(({ reply }) => reply.error && reply.error.code !== 'ECONNREFUSED' && !reply.error.reusedSocket);
     expect(cut).toEqual([]);

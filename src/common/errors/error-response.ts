@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { DomainError } from './domain-error';
 import { ERROR_STATUS, ErrorCode, SDK_MESSAGES } from './error-code';
 import { isDatabaseUnavailable, isPoolExhausted, isRetryableLockConflict } from '../../database/dialect';
+import { CommitOutcomeUnknown } from '../../database/commit-outcome';
 
 export interface ErrorBody {
   statusCode: number;
@@ -55,6 +56,13 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     const code = codeOf(status);
     const message = code === ErrorCode.NOT_FOUND ? 'no such route' : httpExceptionMessage(error);
     return respond(code, message, {}, status);
+  }
+  if (error instanceof CommitOutcomeUnknown) {
+    logger.error(error.message);
+    return respond(
+      ErrorCode.INTERNAL_ERROR,
+      'the write may or may not have been applied (the database connection broke during COMMIT); retry with the same Idempotency-Key to find out',
+    );
   }
   if (isDatabaseUnavailable(error)) {
     logger.warn(`database unavailable: ${(error as Error).message}`);

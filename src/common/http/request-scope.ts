@@ -63,7 +63,8 @@ export function currentRequestScope(): RequestScope | undefined {
   return scopes.getStore();
 }
 
-type RequestWithScope = Request & { scope?: RequestScope };
+/** A request as requestDeadline leaves it: with its scope. */
+export type RequestWithScope = Request & { scope?: RequestScope };
 
 /**
  * First middleware: starts the request's scope and its deadline. At `ms` the request is answered

@@ -12,8 +12,8 @@ export interface WindowCount {
 export interface RateLimitStore {
   /** Counts one hit. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
-  /** The window as it stands, without counting (count 0 when there is none). */
-  peek(key: string): Promise<WindowCount>;
+  /** Takes back one hit of the current window (an attempt that turned out well). */
+  release(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,10 +33,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return Promise.resolve({ count: window.count, resetInMs: window.resetAt - now });
   }
 
-  peek(key: string): Promise<WindowCount> {
-    const now = Date.now();
+  release(key: string): Promise<void> {
     const window = this.windows.get(key);
-    return Promise.resolve(window && window.resetAt > now ? { count: window.count, resetInMs: window.resetAt - now } : { count: 0, resetInMs: 0 });
+    if (window && window.count > 0) window.count--;
+    return Promise.resolve();
   }
 
   close(): Promise<void> {
@@ -56,6 +56,11 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
+/** Takes one hit back, only from a window that still exists (never creating one without an expiry). */
+const RELEASE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /** Counters shared by every service process. */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: Redis;
@@ -65,7 +70,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     private readonly prefix: string,
   ) {
     // Fail fast when Redis is away instead of queueing commands: the limiter then counts in this process.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, lazyConnect: false });
+    // A hung Redis (no answer at all) times out as fast as a refused one fails.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 150, lazyConnect: false });
     this.redis.on('error', () => undefined); // the limiter reports Redis being away, once
   }
 
@@ -74,14 +80,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
 
-  async peek(key: string): Promise<WindowCount> {
-    const [count, ttl] =
-      (await this.redis
-        .multi()
-        .get(this.prefix + key)
-        .pttl(this.prefix + key)
-        .exec()) ?? [];
-    return { count: Number(count?.[1] ?? 0), resetInMs: Math.max(0, Number(ttl?.[1] ?? 0)) };
+  async release(key: string): Promise<void> {
+    await this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key);
   }
 
   close(): Promise<void> {
@@ -89,6 +89,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     return Promise.resolve();
   }
 }
+
+const SHARED_RETRY_MS = 2000;
 
 /**
  * The shared store while it answers, this process's own counters while it does not (SPEC §8: limits
@@ -98,6 +100,8 @@ export class FallbackRateLimitStore implements RateLimitStore {
   private readonly logger = new Logger('RateLimit');
   private readonly local = new MemoryRateLimitStore();
   private sharedAway = false;
+  /** While Redis is away, it is asked again only after this: each request must not wait for it to time out. */
+  private retrySharedAt = 0;
 
   constructor(private readonly shared: RateLimitStore) {}
 
@@ -105,15 +109,16 @@ export class FallbackRateLimitStore implements RateLimitStore {
     return this.either((store) => store.hit(key, windowMs));
   }
 
-  peek(key: string): Promise<WindowCount> {
-    return this.either((store) => store.peek(key));
+  release(key: string): Promise<void> {
+    return this.either((store) => store.release(key));
   }
 
   async close(): Promise<void> {
     await Promise.all([this.shared.close(), this.local.close()]);
   }
 
-  private async either(operation: (store: RateLimitStore) => Promise<WindowCount>): Promise<WindowCount> {
+  private async either<T>(operation: (store: RateLimitStore) => Promise<T>): Promise<T> {
+    if (this.sharedAway && Date.now() < this.retrySharedAt) return operation(this.local);
     try {
       const result = await operation(this.shared);
       if (this.sharedAway) this.logger.log('Redis is back: rate limits are shared by every process again');
@@ -122,6 +127,7 @@ export class FallbackRateLimitStore implements RateLimitStore {
     } catch (error) {
       if (!this.sharedAway) this.logger.warn(`Redis is unreachable (${(error as Error).message}): counting rate limits in this process until it is back`);
       this.sharedAway = true;
+      this.retrySharedAt = Date.now() + SHARED_RETRY_MS;
       return operation(this.local);
     }
   }

@@ -27,31 +27,27 @@ export class RateLimiter implements OnApplicationShutdown {
     else this.store = new MemoryRateLimitStore();
   }
 
-  /** Counts a request; 429 past the bucket's limit. */
+  /**
+   * Counts a request; 429 past the bucket's limit. Counting comes first and is atomic (one Redis
+   * script), so concurrent requests cannot all slip under the limit.
+   */
   async consume(bucket: RateLimitBucket, id: string): Promise<void> {
     if (!this.store) return;
-    this.refuseBeyondLimit(bucket, await this.store.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000), 0);
+    this.refuseBeyondLimit(bucket, await this.store.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000));
   }
 
-  /** 429 when the bucket is already spent, without counting: for checks that must come before any lookup (failed authentications). */
-  async assertNotSpent(bucket: RateLimitBucket, id: string): Promise<void> {
-    if (!this.store) return;
-    this.refuseBeyondLimit(bucket, await this.store.peek(`${bucket}:${id}`), 1);
-  }
-
-  /** Counts one event (a failed authentication) without refusing anything now. */
-  async record(bucket: RateLimitBucket, id: string): Promise<void> {
-    await this.store?.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000);
+  /** Takes back a hit that did not count after all (an authentication that succeeded). */
+  async release(bucket: RateLimitBucket, id: string): Promise<void> {
+    await this.store?.release(`${bucket}:${id}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.store?.close();
   }
 
-  /** `ahead`: hits the caller is about to add (1 when checking before a request that may be counted). */
-  private refuseBeyondLimit(bucket: RateLimitBucket, hits: WindowCount, ahead: number): void {
+  private refuseBeyondLimit(bucket: RateLimitBucket, hits: WindowCount): void {
     const limit = LIMIT_OF[bucket](this.config);
-    if (hits.count + ahead <= limit) return;
+    if (hits.count <= limit) return;
     const retryAfter = String(Math.max(1, Math.ceil(hits.resetInMs / 1000)));
     throw new DomainError(ErrorCode.RATE_LIMITED, `too many requests: at most ${limit} per ${this.config.windowSeconds} s; retry in ${retryAfter} s`, {
       headers: { 'Retry-After': retryAfter },

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 import { dialectOf } from '../dialect';
 
-/** The first answer to each write sent with an Idempotency-Key, kept 24 h (SPEC §8). */
+/** The first answer to each write sent with an Idempotency-Key, kept 24 h (SPEC §8): by key hash, the answer sealed. */
 export class IdempotencyRecords1764115200000 implements MigrationInterface {
   name = 'IdempotencyRecords1764115200000';
 
@@ -12,9 +12,8 @@ export class IdempotencyRecords1764115200000 implements MigrationInterface {
         name: 'idempotency_record',
         columns: [
           { name: 'scope', type: 'varchar', length: '80', isPrimary: true },
-          { name: 'idem_key', type: 'varchar', length: '128', isPrimary: true },
+          { name: 'key_hash', type: 'varchar', length: '64', isPrimary: true },
           { name: 'fingerprint', type: 'varchar', length: '64' },
-          { name: 'status', type: 'smallint' },
           { name: 'response', type: longText },
           { name: 'created_at', type: 'datetime', precision: 3 },
         ],
