@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startNodeServer } from '../test/support/service-process';
+import { ERROR_LINE, startNodeServer, WARN_LINE } from '../test/support/service-process';
 
 /** A server process the bench started (through the specs' own startNodeServer). */
 export interface ServerProcess {
@@ -9,7 +9,7 @@ export interface ServerProcess {
   child: ChildProcess;
   /** The last lines the process printed (stdout and stderr). */
   outputLines(): string[];
-  /** How many lines it printed that mention WARN or ERROR (Nest's log levels; e.g. "lock conflict, retrying"). */
+  /** How many lines it logged at warn or error (pino's JSON levels 40, 50+; the baseline's plain WARN/ERROR), e.g. "lock conflict, retrying". */
   logged(): { warn: number; error: number };
 }
 
@@ -41,7 +41,7 @@ export async function startServer({ name, ...options }: StartOptions): Promise<S
     url: started.url,
     child: started.child,
     outputLines: lines,
-    logged: () => ({ warn: lines().filter((line) => /\bWARN\b/.test(line)).length, error: lines().filter((line) => /\bERROR\b/.test(line)).length }),
+    logged: () => ({ warn: lines().filter((line) => WARN_LINE.test(line)).length, error: lines().filter((line) => ERROR_LINE.test(line)).length }),
   };
   running.add(server);
   started.child.once('exit', () => running.delete(server));

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 
-/** Nest's start-up chatter that is useful only when debugging: one line per mapped route and module. */
-const DEBUG_CONTEXTS = new Set(['RoutesResolver', 'RouterExplorer', 'InstanceLoader']);
+/** Nest's start-up chatter useful only when debugging: one line per mapped route and per module. (The controllers themselves stay at info.) */
+const DEBUG_CONTEXTS = new Set(['RouterExplorer', 'InstanceLoader']);
 
 /** Nest's logger on pino (nestjs-pino), with route mapping and module loading at debug level. */
 @Injectable()

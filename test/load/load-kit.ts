@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Method as ApiMethod, TestPlayer, TRUSTED, WEB } from '../support/api';
 import { invariantsOf } from '../support/db';
-import { NodeServer, startServiceProcess } from '../support/service-process';
+import { ERROR_LINE, NodeServer, startServiceProcess, WARN_LINE } from '../support/service-process';
 import { TEST_SERVER_KEY } from '../support/test-env';
 
 /*
@@ -45,9 +45,9 @@ export function logNoise(processes: NodeServer[], mark: number[] = []): string {
       .split('\n'),
   );
   const lockRetries = lines.filter((line) => /lock conflict/i.test(line)).length;
-  const warnings = lines.filter((line) => /\bWARN\b/.test(line) && !/lock conflict/i.test(line));
-  const errors = lines.filter((line) => /\bERROR\b/.test(line));
-  const distinct = [...new Set([...errors, ...warnings].map((line) => line.replace(/^.*?(WARN|ERROR)\s+/, '$1 ').trim()))].slice(0, 5);
+  const warnings = lines.filter((line) => WARN_LINE.test(line) && !/lock conflict/i.test(line));
+  const errors = lines.filter((line) => ERROR_LINE.test(line));
+  const distinct = [...new Set([...errors, ...warnings].map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.trim()))].slice(0, 5);
   return [
     `  logged: ${lockRetries} lock-conflict retries, ${warnings.length} other warnings, ${errors.length} errors`,
     ...distinct.map((line) => `    ${line}`),

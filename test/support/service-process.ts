@@ -9,6 +9,10 @@ export const SERVICE_MAIN = join(__dirname, '..', '..', 'dist', 'main.js');
 
 const STARTUP_TIMEOUT_MS = 30_000;
 
+/** A log line at warn, or at error and above: pino's JSON levels (the service), or a plain WARN/ERROR (the bench's baseline). */
+export const WARN_LINE = /"level":40\b|\bWARN\b/;
+export const ERROR_LINE = /"level":(50|60)\b|\bERROR\b/;
+
 /** A Node server running as its own process (the built service, or the bench's baseline). */
 export interface NodeServer {
   url: string;
