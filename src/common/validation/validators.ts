@@ -33,17 +33,22 @@ export function stringMapProblem(value: unknown, limits: StringMapLimits): strin
   return null;
 }
 
-export function IsStringMap(limits: StringMapLimits, options?: ValidationOptions): PropertyDecorator {
+/** A validator from a function that says what is wrong with a value (null: nothing), whose answer is the message. */
+function ValidateByProblem(name: string, problemOf: (value: unknown) => string | null, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
-      name: 'isStringMap',
+      name,
       validator: {
-        validate: (value) => stringMapProblem(value, limits) === null,
-        defaultMessage: (args) => `${args?.property} ${stringMapProblem(args?.value, limits)}`,
+        validate: (value) => problemOf(value) === null,
+        defaultMessage: (args) => `${args?.property} ${problemOf(args?.value)}`,
       },
     },
     options,
   );
+}
+
+export function IsStringMap(limits: StringMapLimits, options?: ValidationOptions): PropertyDecorator {
+  return ValidateByProblem('isStringMap', (value) => stringMapProblem(value, limits), options);
 }
 
 /** Why a free-form JSON object breaks the limits (key count, size as JSON in UTF-8 bytes), or null. */
@@ -56,16 +61,7 @@ export function smallObjectProblem(value: unknown, maxKeys: number, maxJsonBytes
 
 /** A free-form object that is accepted but not read (e.g. the SDKs' `device_info`), bounded in keys and size. */
 export function IsSmallObject(maxKeys: number, maxJsonBytes: number, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isSmallObject',
-      validator: {
-        validate: (value) => smallObjectProblem(value, maxKeys, maxJsonBytes) === null,
-        defaultMessage: (args) => `${args?.property} ${smallObjectProblem(args?.value, maxKeys, maxJsonBytes)}`,
-      },
-    },
-    options,
-  );
+  return ValidateByProblem('isSmallObject', (value) => smallObjectProblem(value, maxKeys, maxJsonBytes), options);
 }
 
 /** Byte length in UTF-8, which is what a 64 KiB column can hold. */
@@ -95,16 +91,7 @@ export function nameListProblem(value: unknown, maxItems: number, maxLength: num
 }
 
 export function IsNameList(maxItems: number, maxLength: number, options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isNameList',
-      validator: {
-        validate: (value) => nameListProblem(value, maxItems, maxLength) === null,
-        defaultMessage: (args) => `${args?.property} ${nameListProblem(args?.value, maxItems, maxLength)}`,
-      },
-    },
-    options,
-  );
+  return ValidateByProblem('isNameList', (value) => nameListProblem(value, maxItems, maxLength), options);
 }
 
 /** Accepts an array, or a string holding a JSON array (the seeds send both). Anything else is left for the validator to refuse. */
