@@ -43,8 +43,12 @@ export class RequestScope {
     this.stage = 'committing';
   }
 
+  /**
+   * After a COMMIT, whatever its outcome: the deadline never answers from then on (a COMMIT that got no
+   * answer may have committed, and is answered as such, see CommitOutcomeUnknown).
+   */
   commitEnded(committed: boolean): void {
-    this.stage = committed ? 'committed' : 'open';
+    this.stage = 'committed';
     if (committed) this.hooks = null;
   }
 }
