@@ -714,6 +714,7 @@ export interface components {
             is_tester?: boolean;
         };
         CreatePlayerBody: {
+            /** @description The fields. Also accepted spelled `Data` (the Unity SDK); giving both is 400. */
             data: components["schemas"]["NewPlayerFields"];
         };
         ErrorBodyDoc: {
@@ -756,6 +757,7 @@ export interface components {
             is_ban?: boolean;
         };
         EditPlayerBody: {
+            /** @description The fields. Also accepted spelled `Data` (the Unity SDK); giving both is 400. */
             data: components["schemas"]["PlayerFields"];
         };
         SessionView: {
@@ -900,6 +902,7 @@ export interface components {
             };
         };
         CreatePartyBody: {
+            /** @description The fields. Also accepted spelled `Data` (the Unity SDK); giving both is 400. */
             data: components["schemas"]["PartyFields"];
         };
         /**
@@ -1075,6 +1078,7 @@ export interface components {
             readonly version?: number;
         };
         EditPartyBody: {
+            /** @description The fields to change. Also accepted as `Data` (the Unity SDK) or `party` (the Unreal SDK, with `partyId`); giving two of them is 400. */
             data: components["schemas"]["PartyEditFields"];
             /** @description Sent by the Unreal SDK; if given, must equal the party id in the path. */
             partyId?: number;

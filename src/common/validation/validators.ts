@@ -145,9 +145,9 @@ export function withEnvelopeAliasesResolved(type: unknown, body: unknown): unkno
 }
 
 /** The seeds' `{"data": {...}}` request envelope: an object, validated as `type`. */
-export const DataEnvelope = (type: new () => object) =>
+export const DataEnvelope = (type: new () => object, description = 'The fields. Also accepted spelled `Data` (the Unity SDK); giving both is 400.') =>
   applyDecorators(
-    ApiProperty({ type }),
+    ApiProperty({ type, description }),
     IsDefined(),
     IsObject(),
     ValidateNested(),

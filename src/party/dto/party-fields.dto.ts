@@ -147,7 +147,10 @@ export class PartyEditFields extends OmitType(PartyFields, ['name'] as const) {
 /** The Unreal SDK sends `{"partyId", "party": {...}}`: `party` is `data` under another name, and Unity spells it `Data` (SPEC §4). */
 @EnvelopeAliases('Data', 'party')
 export class EditPartyBody {
-  @DataEnvelope(PartyEditFields)
+  @DataEnvelope(
+    PartyEditFields,
+    'The fields to change. Also accepted as `Data` (the Unity SDK) or `party` (the Unreal SDK, with `partyId`); giving two of them is 400.',
+  )
   data: PartyEditFields;
 
   @ApiPropertyOptional({ type: 'integer', description: 'Sent by the Unreal SDK; if given, must equal the party id in the path.' })
