@@ -10,7 +10,8 @@ import { RequestScope } from '../common/http/request-scope';
 import { purgeInBatches } from '../common/purge';
 import { IdempotencyRecord } from './idempotency-record.entity';
 import { IdempotencyRepository } from './idempotency.repository';
-import { keyHashOf, open, seal } from './sealed-answer';
+import { sha256Hex } from '../common/hashing';
+import { open, seal } from './sealed-answer';
 
 /** SPEC §8: a key is kept 24 h. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
@@ -43,7 +44,7 @@ export class IdempotencyService {
 
   /** Runs `run` (the route's handler, whose unit of work's result is its answer) at most once per key. */
   async handle(write: IdempotentWrite, scope: RequestScope, run: () => Promise<unknown>): Promise<unknown> {
-    const keyHash = keyHashOf(write.key);
+    const keyHash = sha256Hex(write.key);
     const cutoff = () => new Date(Date.now() - IDEMPOTENCY_RETENTION_MS);
     const stored = await this.records.findLive(write.scope, keyHash, cutoff());
     if (stored) return replay(stored, write);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /*
  * A stored answer may hold a session token (a replayed sign-in must return the same token), and tokens
@@ -6,10 +6,6 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
  * (HKDF-SHA256) from the Idempotency-Key the client sent, which is itself stored only as a hash. Whoever
  * reads the table cannot open an answer without the client's key; a client should use random keys.
  */
-
-export function keyHashOf(idempotencyKey: string): string {
-  return createHash('sha256').update(idempotencyKey).digest('hex');
-}
 
 function sealingKey(idempotencyKey: string, scope: string): Buffer {
   return Buffer.from(hkdfSync('sha256', idempotencyKey, scope, 'party-service idempotent answer', 32));

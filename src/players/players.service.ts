@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/hashing';
 import { EntityManager } from 'typeorm';
 import { Row } from '../common/openapi/envelopes';
 import { Transactions } from '../database/transactions';
@@ -45,7 +45,7 @@ export class PlayersService {
    * on the device decides, and the loser reads the winner's player.
    */
   async guestOfDevice(deviceId: string, name: string, tx: EntityManager): Promise<number> {
-    const deviceHash = createHash('sha256').update(deviceId).digest('hex');
+    const deviceHash = sha256Hex(deviceId);
     const existing = await this.players.findByDeviceHash(deviceHash, tx);
     if (existing) return existing.id;
     const created = await this.players.insert(this.newPlayer({ name, is_guest: true }, deviceHash), tx);

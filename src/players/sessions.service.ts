@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../common/hashing';
 import { EntityManager } from 'typeorm';
 import { purgeInBatches } from '../common/purge';
 import { AppConfig } from '../config/app-config';
@@ -52,7 +53,7 @@ export class SessionsService {
     const player = await this.players.recordLogin(playerId, now, tx);
     if (!player) throw playerNotFound(playerId);
     if (player.isBan) throw playerBanned(playerId);
-    await this.sessions.insert({ tokenHash: hashToken(token), playerId, expiresAt, createdAt: now, revoked: false }, tx);
+    await this.sessions.insert({ tokenHash: sha256Hex(token), playerId, expiresAt, createdAt: now, revoked: false }, tx);
     await this.sessions.deleteAllButNewest(playerId, MAX_SESSIONS_PER_PLAYER, tx);
     return { player, session: { token, expires_at: expiresAt.toISOString() } };
   }
@@ -62,7 +63,7 @@ export class SessionsService {
    * player (also on sessions the ban ended, while it lasts).
    */
   async authenticate(token: string): Promise<SessionOwner> {
-    const owner = await this.sessions.findLiveOwner(hashToken(token), new Date());
+    const owner = await this.sessions.findLiveOwner(sha256Hex(token), new Date());
     if (!owner) throw sessionUnknown();
     if (owner.isBan) throw playerBanned(owner.playerId);
     if (owner.revoked) throw sessionUnknown();
@@ -81,8 +82,4 @@ export class SessionsService {
     if (purged > 0) this.logger.log(`purged ${purged} expired sessions`);
     return purged;
   }
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
