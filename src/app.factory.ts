@@ -1,6 +1,7 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
@@ -34,6 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(ServiceLogger));
+  app.useWebSocketAdapter(new WsAdapter(app)); // plain WebSockets on the HTTP server's port (SPEC §7): game engines have ws clients, not socket.io
   app.disable('x-powered-by');
   app.set('etag', false); // hashing every JSON body costs CPU for conditional GETs that game clients do not make
   app.set('trust proxy', config.trustProxyHops);

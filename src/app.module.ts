@@ -17,6 +17,7 @@ import { RequestLogging } from './observability/request-logging';
 import { ServiceLogger } from './observability/service-logger';
 import { PartyModule } from './party/party.module';
 import { PlayersModule } from './players/players.module';
+import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         PlayersModule,
         AuthModule,
         PartyModule,
+        RealtimeModule,
         HealthModule,
       ],
       providers: [

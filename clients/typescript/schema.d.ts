@@ -729,7 +729,7 @@ export interface components {
              * @example PARTY_FULL
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "BANNED" | "PERMISSION_DENIED" | "PARTY_NOT_FOUND" | "PLAYER_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "BAN_NOT_FOUND" | "ALREADY_MEMBER" | "PARTY_FULL" | "CAPACITY_BELOW_MEMBERS" | "USERNAME_TAKEN" | "INVALID_TEAM" | "INVALID_CHANNELS" | "INVALID_OWNER" | "PLAYER_REQUIRED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "NOT_FOUND" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED";
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "BANNED" | "PERMISSION_DENIED" | "PARTY_NOT_FOUND" | "PLAYER_NOT_FOUND" | "MEMBERSHIP_NOT_FOUND" | "BAN_NOT_FOUND" | "ALREADY_MEMBER" | "PARTY_FULL" | "CAPACITY_BELOW_MEMBERS" | "USERNAME_TAKEN" | "INVALID_TEAM" | "INVALID_CHANNELS" | "INVALID_OWNER" | "PLAYER_REQUIRED" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "NOT_FOUND" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "VERSION_MISMATCH";
             /** @example party is full */
             message: string;
             /**
@@ -851,6 +851,12 @@ export interface components {
             member_count: number;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: int32
+             * @description 1 at creation, raised by 1 by each committed change to the party, its memberships or its bans; the GET's `ETag` and the writes' `If-Match` (SPEC §7).
+             * @example 1
+             */
+            version: number;
         };
         PartyFields: {
             /**
@@ -1794,6 +1800,8 @@ export interface operations {
             /** @description The row. */
             200: {
                 headers: {
+                    /** @description The party's version, quoted (`"5"`): send it back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,7 +1869,10 @@ export interface operations {
     web_party_edit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -1876,6 +1887,8 @@ export interface operations {
             /** @description The row. */
             200: {
                 headers: {
+                    /** @description The party's version, quoted (`"5"`): send it back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1929,6 +1942,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -1961,7 +1983,10 @@ export interface operations {
     web_party_join: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -2029,6 +2054,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2052,7 +2086,10 @@ export interface operations {
     web_party_leave: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -2105,6 +2142,15 @@ export interface operations {
             };
             /** @description PARTY_NOT_FOUND, MEMBERSHIP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2311,7 +2357,10 @@ export interface operations {
     web_party_accept: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 membershipId: number;
@@ -2376,6 +2425,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2399,7 +2457,10 @@ export interface operations {
     web_party_reject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 membershipId: number;
@@ -2460,6 +2521,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2483,7 +2553,10 @@ export interface operations {
     web_party_set_my_data: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -2542,6 +2615,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2565,7 +2647,10 @@ export interface operations {
     web_party_set_member_data: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -2625,6 +2710,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2648,7 +2742,10 @@ export interface operations {
     web_party_kick: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -2709,6 +2806,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2732,7 +2838,10 @@ export interface operations {
     web_party_set_role: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -2785,6 +2894,15 @@ export interface operations {
             };
             /** @description PARTY_NOT_FOUND, MEMBERSHIP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2903,7 +3021,10 @@ export interface operations {
     web_party_ban: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -2959,6 +3080,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -2982,7 +3112,10 @@ export interface operations {
     web_party_unban: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -3043,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -3066,7 +3208,10 @@ export interface operations {
     web_party_disband: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -3114,6 +3259,15 @@ export interface operations {
             };
             /** @description PARTY_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3420,6 +3574,8 @@ export interface operations {
             /** @description The row. */
             200: {
                 headers: {
+                    /** @description The party's version, quoted (`"5"`): send it back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3487,7 +3643,10 @@ export interface operations {
     trusted_party_edit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -3502,6 +3661,8 @@ export interface operations {
             /** @description The row. */
             200: {
                 headers: {
+                    /** @description The party's version, quoted (`"5"`): send it back as If-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3555,6 +3716,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description PAYLOAD_TOO_LARGE */
             413: {
                 headers: {
@@ -3587,7 +3757,10 @@ export interface operations {
     trusted_party_join: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -3655,6 +3828,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -3678,7 +3860,10 @@ export interface operations {
     trusted_party_leave: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -3731,6 +3916,15 @@ export interface operations {
             };
             /** @description PLAYER_NOT_FOUND, PARTY_NOT_FOUND, MEMBERSHIP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3937,7 +4131,10 @@ export interface operations {
     trusted_party_accept: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 membershipId: number;
@@ -4002,6 +4199,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4025,7 +4231,10 @@ export interface operations {
     trusted_party_reject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 membershipId: number;
@@ -4086,6 +4295,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4109,7 +4327,10 @@ export interface operations {
     trusted_party_set_my_data: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -4168,6 +4389,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4191,7 +4421,10 @@ export interface operations {
     trusted_party_set_member_data: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -4251,6 +4484,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4274,7 +4516,10 @@ export interface operations {
     trusted_party_kick: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -4335,6 +4580,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4358,7 +4612,10 @@ export interface operations {
     trusted_party_set_role: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -4411,6 +4668,15 @@ export interface operations {
             };
             /** @description PLAYER_NOT_FOUND, PARTY_NOT_FOUND, MEMBERSHIP_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4529,7 +4795,10 @@ export interface operations {
     trusted_party_ban: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -4585,6 +4854,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4608,7 +4886,10 @@ export interface operations {
     trusted_party_unban: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
                 playerId: number;
@@ -4669,6 +4950,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDoc"];
                 };
             };
+            /** @description VERSION_MISMATCH */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
             /** @description RATE_LIMITED */
             429: {
                 headers: {
@@ -4692,7 +4982,10 @@ export interface operations {
     trusted_party_disband: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The party's version as a GET's `ETag` gave it (`"5"`): the write is done only while the party is still at that version, else 412 VERSION_MISMATCH and nothing is written. */
+                "If-Match"?: string;
+            };
             path: {
                 partyId: number;
             };
@@ -4740,6 +5033,15 @@ export interface operations {
             };
             /** @description PLAYER_NOT_FOUND, PARTY_NOT_FOUND */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDoc"];
+                };
+            };
+            /** @description VERSION_MISMATCH */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

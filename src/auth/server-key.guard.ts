@@ -29,16 +29,21 @@ export class ServerKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
-    try {
-      this.authenticateServer(request.headers['x-server-key']);
-    } catch (error) {
-      // Comparing a key needs no lookup, so a wrong one is simply counted (429 past the limit).
-      await this.limiter.consume('authFailure', request.ip ?? 'unknown');
-      throw error;
-    }
+    await this.authenticate(request.headers['x-server-key'], request.ip ?? 'unknown');
     await this.limiter.consume('server', this.keyId);
     request.caller = SERVER;
     return true;
+  }
+
+  /** Throws unless `presented` is the server key (the HTTP API's header, the event socket's upgrade request). */
+  async authenticate(presented: string | string[] | undefined, address: string): Promise<void> {
+    try {
+      this.authenticateServer(presented);
+    } catch (error) {
+      // Comparing a key needs no lookup, so a wrong one is simply counted (429 past the limit).
+      await this.limiter.consume('authFailure', address);
+      throw error;
+    }
   }
 
   private authenticateServer(presented: string | string[] | undefined): void {

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { RateLimiter } from '../common/rate-limit/rate-limiter';
+import { SessionOwner } from '../players/session.repository';
 import { SessionsService } from '../players/sessions.service';
 import { malformedSessionHeader } from './auth.errors';
 import { asPlayer, RequestWithCaller } from './caller';
@@ -10,7 +11,7 @@ import { asPlayer, RequestWithCaller } from './caller';
 /**
  * Web API: the caller is the player behind `Authorization: Bearer <session token>`; each player has a
  * request budget. Failed authentications count against the client's address, and past their limit the
- * address gets 429 before any token is looked up.
+ * address gets 429 before any token is looked up. Event sockets authenticate through the same method.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
@@ -21,23 +22,30 @@ export class SessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
-    // Every attempt counts as a failure of its address until it proves otherwise: past the limit, 429
-    // before any lookup; a token that turns out good takes its count back.
-    const address = request.ip ?? 'unknown';
+    const match = /^Bearer (.*)$/.exec(request.headers.authorization ?? '');
+    const session = await this.authenticate(match?.[1] ?? '', request.ip ?? 'unknown');
+    await this.limiter.consume('player', String(session.playerId));
+    request.caller = asPlayer(session.playerId);
+    request.sessionId = session.sessionId;
+    return true;
+  }
+
+  /**
+   * The live session behind a token presented from `address` (the HTTP API's header, an event socket's).
+   * Every attempt counts as a failure of its address until it proves otherwise: past the limit, 429
+   * before any lookup; a token that turns out good takes its count back.
+   */
+  async authenticate(token: string, address: string): Promise<SessionOwner> {
     await this.limiter.consume('authFailure', address);
     let session;
     try {
-      const match = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(request.headers.authorization ?? '');
-      if (!match) throw malformedSessionHeader();
-      session = await this.sessions.authenticate(match[1]);
+      if (!/^[A-Za-z0-9_-]{16,256}$/.test(token)) throw malformedSessionHeader();
+      session = await this.sessions.authenticate(token);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED)) await this.limiter.release('authFailure', address);
       throw error;
     }
     await this.limiter.release('authFailure', address);
-    await this.limiter.consume('player', String(session.playerId));
-    request.caller = asPlayer(session.playerId);
-    request.sessionId = session.sessionId;
-    return true;
+    return session;
   }
 }

@@ -51,6 +51,17 @@ export interface RateLimitConfig {
   redisKeyPrefix: string;
 }
 
+/** SPEC §7's event sockets. */
+export interface RealtimeConfig {
+  /** Fan-out of events to every service process through Redis pub/sub; null: this process only (one process, the embedded default). */
+  redisUrl: string | null;
+  redisChannel: string;
+  /** Sockets are pinged this often and closed when they have not answered the previous ping. */
+  pingIntervalMs: number;
+  /** How often the event table is checked for changes the bus did not bring (a Redis hiccup, a publisher that died). */
+  sweepIntervalMs: number;
+}
+
 export interface AppConfig {
   port: number;
   /** A request not done by then is answered 503 SERVICE_UNAVAILABLE. */
@@ -62,6 +73,7 @@ export interface AppConfig {
   maxPartySize: number;
   guestAuthEnabled: boolean;
   rateLimit: RateLimitConfig;
+  realtime: RealtimeConfig;
   /** Proxy hops in front of the service whose X-Forwarded-For is believed (client addresses for rate limits). */
   trustProxyHops: number;
   /** The only `clientId` served under `/game/{clientId}/…` (the SDKs' paths); null accepts any. */
@@ -163,6 +175,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authFailuresPerAddress: integer('RATE_LIMIT_AUTH_FAILURES', 60, 1, 10_000_000),
       redisUrl: env.REDIS_URL?.trim() || null,
       redisKeyPrefix: env.REDIS_KEY_PREFIX || 'party:ratelimit:',
+    },
+    realtime: {
+      redisUrl: env.REDIS_URL?.trim() || null,
+      redisChannel: env.REDIS_EVENTS_CHANNEL?.trim() || 'party:events',
+      pingIntervalMs: integer('WS_PING_INTERVAL_MS', 30_000, 100, 600_000),
+      sweepIntervalMs: integer('EVENTS_SWEEP_MS', 5_000, 100, 600_000),
     },
     trustProxyHops: integer('TRUST_PROXY_HOPS', 0, 0, 10),
     gameClientId: env.GAME_CLIENT_ID?.trim() || null,

@@ -19,10 +19,12 @@ export interface Dialect {
    * 64 KiB minus one byte; SQLite's TEXT has no limit.
    */
   longText: 'mediumtext' | 'text';
+  /** A timestamp as a parameter of hand-written SQL: a Date for mysql2 (UTC, `timezone: 'Z'`), ISO-8601 text for SQLite, which compares it as text. */
+  timestamp(date: Date): Date | string;
 }
 
-const EMBEDDED: Dialect = { embedded: true, forUpdate: '', int: 'integer', longText: 'text' };
-const MYSQL: Dialect = { embedded: false, forUpdate: ' FOR UPDATE', int: 'int', longText: 'mediumtext' };
+const EMBEDDED: Dialect = { embedded: true, forUpdate: '', int: 'integer', longText: 'text', timestamp: (date) => date.toISOString() };
+const MYSQL: Dialect = { embedded: false, forUpdate: ' FOR UPDATE', int: 'int', longText: 'mediumtext', timestamp: (date) => date };
 
 /** The dialect of a connection (a DataSource's, an EntityManager's or a QueryRunner's `connection.options`). */
 export function dialectOf(options: Pick<DataSourceOptions, 'type'>): Dialect {

@@ -30,6 +30,8 @@ export class Transactions implements OnModuleInit {
   /** Run once on each connection before its first transaction; null when the server has no such setting. */
   private sessionSetup: string | null = null;
   private readonly preparedConnections = new WeakSet<object>();
+  /** What each open unit of work asked to run once it has committed (see afterCommit). */
+  private readonly committedCallbacks = new WeakMap<EntityManager, (() => void)[]>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -61,6 +63,25 @@ export class Transactions implements OnModuleInit {
     return this.embedded ? this.serialized(() => this.attempt(work, scope)) : this.withRetry(work, scope);
   }
 
+  /**
+   * Reads committed data outside any unit of work. On MySQL a plain pooled read; on sql.js, whose one
+   * connection is shared, it waits for the open unit of work to end, so it never sees uncommitted rows.
+   */
+  read<T>(work: Work<T>): Promise<T> {
+    return this.embedded ? this.serialized(() => work(this.dataSource.manager)) : work(this.dataSource.manager);
+  }
+
+  /**
+   * Runs `callback` once the unit of work that `tx` belongs to has committed, and never if it rolls
+   * back (or its COMMIT's outcome is unknown): the way to tell the world about a change (SPEC §7's
+   * events are sent only after their change committed).
+   */
+  afterCommit(tx: EntityManager, callback: () => void): void {
+    const callbacks = this.committedCallbacks.get(tx);
+    if (!callbacks) throw new Error('afterCommit outside a unit of work');
+    callbacks.push(callback);
+  }
+
   private async withRetry<T>(work: Work<T>, scope: RequestScope | undefined): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -82,26 +103,37 @@ export class Transactions implements OnModuleInit {
       await this.prepareSession(runner);
       scope?.assertNotAnswered(); // the wait for a connection may have outlived the deadline
       await runner.startTransaction(this.embedded ? undefined : 'READ COMMITTED');
+      const committed: (() => void)[] = [];
+      this.committedCallbacks.set(runner.manager, committed);
       const hooks = scope?.hooks;
       await hooks?.begin(runner.manager);
       const result = await work(runner.manager);
       await hooks?.beforeCommit(runner.manager, result);
       scope?.beginCommit();
-      let committed = false;
+      let done = false;
       try {
         await this.commit(runner);
-        committed = true;
+        done = true;
       } catch (error) {
         throw new CommitOutcomeUnknown(error);
       } finally {
-        scope?.commitEnded(committed);
+        scope?.commitEnded(done);
       }
+      for (const callback of committed) this.runCommitted(callback);
       return result;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined); // a lost connection rolls back by itself
       throw error;
     } finally {
       await runner.release();
+    }
+  }
+
+  private runCommitted(callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger.error(`after-commit callback failed: ${String(error)}`);
     }
   }
 

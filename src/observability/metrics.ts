@@ -35,6 +35,34 @@ export const partyOperations = new Counter({
   registers: [metricsRegistry],
 });
 
+export const busMessages = new Counter({
+  name: 'realtime_bus_messages_total',
+  help: 'Redis pub/sub messages: out (published), in (from other processes), lost (publish failed; caught up from the event table)',
+  labelNames: ['direction'] as const,
+  registers: [metricsRegistry],
+});
+
+export const eventSockets = new Gauge({
+  name: 'realtime_sockets',
+  help: 'Open event sockets on this process, by surface (web, server)',
+  labelNames: ['surface'] as const,
+  registers: [metricsRegistry],
+});
+
+export const eventsSent = new Counter({
+  name: 'realtime_events_sent_total',
+  help: 'Messages sent to event sockets: event, hidden, replayed (resume and catch-up), reset',
+  labelNames: ['kind'] as const,
+  registers: [metricsRegistry],
+});
+
+export const socketsClosed = new Counter({
+  name: 'realtime_sockets_closed_total',
+  help: 'Event sockets the service closed, by close code (4401, 4403, 4409, 1009, 1013, 1001, ping)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
 type PoolState = { inUse: number; idle: number; waiting: number };
 let readPool: (() => PoolState | null) | null = null;
 

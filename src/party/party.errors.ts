@@ -47,3 +47,6 @@ export const pathIdMismatch = (field: string, partyId: number) =>
 
 export const aboveMaxPartySize = (maxPartySize: number) =>
   new DomainError(ErrorCode.VALIDATION_FAILED, `data.max_member_count must not be greater than ${maxPartySize}`);
+
+export const versionMismatch = (party: Party, ifMatch: string) =>
+  new DomainError(ErrorCode.VERSION_MISMATCH, `party ${party.id} is at version ${party.version}, not ${ifMatch} (If-Match); nothing was written`);

@@ -23,6 +23,9 @@ import {
   partyNotFound,
   pathIdMismatch,
 } from './party.errors';
+import { assertIfMatch } from './events/if-match';
+import { PartyChangeLog } from './events/party-change-log';
+import { positionOf } from './events/party-event';
 import { PARTY_LIMITS } from './party.limits';
 import { LockedParty, PartyLock } from './party.lock';
 import { PartyOwnership } from './party.ownership';
@@ -37,6 +40,7 @@ export class PartyService {
     private readonly transactions: Transactions,
     private readonly lock: PartyLock,
     private readonly ownership: PartyOwnership,
+    private readonly changeLog: PartyChangeLog,
     private readonly parties: PartyRepository,
     private readonly memberships: MembershipRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -61,11 +65,13 @@ export class PartyService {
           data: fields.data ?? '',
           variables: { ...fields.variables },
           ownerId,
+          version: 1,
           createdAt: new Date(),
         },
         tx,
       );
       if (ownerId !== null) await this.insertMembership(party.id, ownerId, MemberRole.OWNER, MembershipStatus.ACCEPTED, {}, tx);
+      this.changeLog.created(party, tx);
       return { row: toPartyView(party) };
     });
   }
@@ -80,9 +86,15 @@ export class PartyService {
     assertMayJoin(await this.parties.joinState(partyId, playerId), partyId, body);
     return this.transactions.run(async (tx) => {
       const { party } = assertMayJoin(await this.parties.lockForJoin(partyId, playerId, tx), partyId, body);
-      if (!party.isPrivate && !(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
-      const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
-      return { row: toMembershipView(await this.insertMembership(partyId, playerId, MemberRole.MEMBER, status, body, tx)) };
+      assertIfMatch(party);
+      return this.lock.changing(tx, party, async (change) => {
+        if (!party.isPrivate && !(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
+        const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
+        const membership = await this.insertMembership(partyId, playerId, MemberRole.MEMBER, status, body, tx);
+        if (party.isPrivate) change.membership('request.created', membership, null, 'waiting');
+        else change.membership('member.joined', membership, null, 'member');
+        return { row: toMembershipView(membership) };
+      });
     });
   }
 
@@ -91,13 +103,14 @@ export class PartyService {
     assertPathPartyId(bodyPartyId, partyId, 'partyId');
     assertPathPartyId(fields.id, partyId, 'data.id');
     if (fields.max_member_count !== undefined) this.assertWithinMaxPartySize(fields.max_member_count);
-    return this.lock.run(caller, partyId, assertCanManage, async ({ tx, party, standing }) => {
+    return this.lock.run(caller, partyId, assertCanManage, async ({ tx, party, standing, change }) => {
+      const fieldsBefore = editableFields(party);
       // owner 0 is "no owner", as the party shows it: sending back the current value is not a transfer.
       if (fields.owner !== undefined && fields.owner !== (party.ownerId ?? 0)) {
         assertOwnerOrServer(standing, 'transfer ownership');
         const heir = await this.memberships.findAccepted(partyId, fields.owner, tx);
         if (!heir) throw invalidOwner(partyId, fields.owner);
-        await this.ownership.transfer(party, heir, tx);
+        await this.ownership.transfer(change, heir, tx);
       }
       if (fields.max_member_count !== undefined) {
         if (fields.max_member_count < party.memberCount) throw capacityBelowMembers(party, fields.max_member_count);
@@ -112,8 +125,11 @@ export class PartyService {
       if (fields.is_private !== undefined) party.isPrivate = fields.is_private;
       if (fields.data !== undefined) party.data = fields.data;
       if (fields.variables !== undefined) party.variables = { ...fields.variables };
-      // member_count is maintained by takeSeat/freeSeat; never write back the value read under the lock.
-      const { id: _id, memberCount: _memberCount, ...columns } = party;
+      // Fields set to what they were change nothing: no party.updated, no write (a transfer alone is owner.changed).
+      if (editableFields(party) === fieldsBefore) return { row: toPartyView(party) };
+      change.updated();
+      // member_count is maintained by takeSeat/freeSeat, and version by the change log; never write back values read under the lock.
+      const { id: _id, memberCount: _memberCount, version: _version, ...columns } = party;
       await this.parties.update(partyId, columns, tx);
       return { row: toPartyView(party) };
     });
@@ -125,28 +141,32 @@ export class PartyService {
    */
   leave(caller: Caller, partyId: number): Promise<Removal<MembershipView>> {
     const playerId = requirePlayer(caller);
-    return this.lock.run(caller, partyId, anyone, async ({ tx, party, standing }) => {
+    return this.lock.run(caller, partyId, anyone, async ({ tx, standing, change }) => {
       const membership = standing.kind === 'player' ? standing.membership : null;
       if (!membership) throw notInParty(partyId, playerId);
-      await this.ownership.remove(party, membership, tx);
+      const waiting = membership.status === MembershipStatus.WAITING;
+      change.membership(waiting ? 'request.withdrawn' : 'member.left', membership, positionOf(membership), null);
+      await this.ownership.remove(change, membership, tx);
       return { row: toMembershipView(membership), affected: 1 };
     });
   }
 
   accept(caller: Caller, partyId: number, membershipId: number): Promise<Row<MembershipView>> {
-    return this.decideRequest(caller, partyId, membershipId, async ({ tx, party }, request) => {
+    return this.decideRequest(caller, partyId, membershipId, async ({ tx, party, change }, request) => {
       if (!(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
       await this.memberships.accept(request.id, tx);
       request.status = MembershipStatus.ACCEPTED;
+      change.membership('request.accepted', request, 'waiting', 'member');
+      change.membership('member.joined', request, 'waiting', 'member');
       return { row: toMembershipView(request) };
     });
   }
 
   reject(caller: Caller, partyId: number, membershipId: number): Promise<Removal<MembershipView>> {
-    return this.decideRequest(caller, partyId, membershipId, async ({ tx }, request) => ({
-      row: toMembershipView(request),
-      affected: await this.memberships.deleteWaiting(request.id, tx),
-    }));
+    return this.decideRequest(caller, partyId, membershipId, async ({ tx, change }, request) => {
+      change.membership('request.rejected', request, 'waiting', null);
+      return { row: toMembershipView(request), affected: await this.memberships.deleteWaiting(request.id, tx) };
+    });
   }
 
   /** Accept and reject touch only a waiting membership of this party, and only for its managers. */
@@ -197,6 +217,11 @@ export class PartyService {
   private assertWithinMaxPartySize(maxMemberCount: number): void {
     if (maxMemberCount > this.config.maxPartySize) throw aboveMaxPartySize(this.config.maxPartySize);
   }
+}
+
+/** The fields an edit sets, comparable: whether an edit changed anything but the owner. */
+function editableFields({ name, description, image, maxMemberCount, isPrivate, teams, channels, data, variables }: Party): string {
+  return JSON.stringify([name, description, image, maxMemberCount, isPrivate, teams, channels, data, variables]);
 }
 
 /** An id the body repeats (Unreal's `partyId`, the edit's `data.id`) must be the path's. */

@@ -42,6 +42,12 @@ export class PartyView {
   @ApiInt({ example: 1, description: 'Owning player id; 0 for a party the trusted server created for nobody.' }) owner: number;
   @ApiInt({ example: 1, description: 'Accepted members, the owner included.' }) member_count: number;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
+  @ApiInt({
+    example: 1,
+    description:
+      "1 at creation, raised by 1 by each committed change to the party, its memberships or its bans; the GET's `ETag` and the writes' `If-Match` (SPEC §7).",
+  })
+  version: number;
 }
 
 export class MembershipView {
@@ -82,6 +88,7 @@ export function toPartyView(party: Party): PartyView {
     owner: party.ownerId ?? 0,
     member_count: party.memberCount,
     created_at: party.createdAt.toISOString(),
+    version: party.version,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventBusModule } from '../realtime/event-bus.module';
 import { Player } from './entities/player.entity';
 import { Session } from './entities/session.entity';
 import { PlayerRepository } from './player.repository';
@@ -10,7 +11,7 @@ import { SessionsService } from './sessions.service';
 
 /** Players and their sessions. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Player, Session])],
+  imports: [TypeOrmModule.forFeature([Player, Session]), EventBusModule],
   controllers: [PlayersTrustedController],
   providers: [PlayerRepository, SessionRepository, PlayersService, SessionsService],
   exports: [PlayersService, SessionsService],

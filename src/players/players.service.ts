@@ -3,6 +3,7 @@ import { sha256Hex } from '../common/hashing';
 import { EntityManager } from 'typeorm';
 import { Row } from '../common/openapi/envelopes';
 import { Transactions } from '../database/transactions';
+import { EventBus } from '../realtime/event-bus';
 import { PlayerFields } from './dto/player.dto';
 import { Player } from './entities/player.entity';
 import { NewPlayer, PlayerRepository } from './player.repository';
@@ -28,6 +29,7 @@ export class PlayersService {
     private readonly transactions: Transactions,
     private readonly players: PlayerRepository,
     private readonly sessions: SessionRepository,
+    private readonly bus: EventBus,
   ) {}
 
   create(fields: PlayerFields): Promise<Row<PlayerView>> {
@@ -79,7 +81,10 @@ export class PlayersService {
     return this.transactions.run(async (tx) => {
       if (Object.keys(changes).length > 0 && !(await this.players.update(playerId, changes, tx))) throw usernameTaken(fields.username);
       const player = await this.existing(playerId, tx);
-      if (fields.is_ban === true) await this.sessions.revokeAllOf(playerId, tx);
+      if (fields.is_ban === true) {
+        await this.sessions.revokeAllOf(playerId, tx);
+        this.transactions.afterCommit(tx, () => this.bus.publish({ kind: 'player-banned', player: playerId }));
+      }
       return { row: toPlayerView(player) };
     });
   }

@@ -13,6 +13,13 @@ export interface SessionOwner {
   revoked: boolean;
 }
 
+const SELECT_OWNERS = 'SELECT s.id AS session_id, s.revoked, p.id, p.is_ban FROM session s INNER JOIN player p ON p.id = s.player_id';
+type OwnerRow = { session_id: number | string; id: number | string; is_ban: number | string | boolean; revoked: number | string | boolean };
+
+function toOwner(row: OwnerRow): SessionOwner {
+  return { sessionId: Number(row.session_id), playerId: Number(row.id), isBan: Boolean(Number(row.is_ban)), revoked: Boolean(Number(row.revoked)) };
+}
+
 /** Every statement about the `session` table. Methods that take `tx` run inside the caller's transaction. */
 @Injectable()
 export class SessionRepository {
@@ -25,14 +32,21 @@ export class SessionRepository {
   /** The player behind a token hash that has not expired at `now`. Every Web API call starts here: one indexed statement. */
   async findLiveOwner(tokenHash: string, now: Date): Promise<SessionOwner | null> {
     const manager = this.sessions.manager;
-    const [row]: { session_id: number | string; id: number | string; is_ban: number | string | boolean; revoked: number | string | boolean }[] =
-      await manager.query(
-        'SELECT s.id AS session_id, s.revoked, p.id, p.is_ban FROM session s INNER JOIN player p ON p.id = s.player_id WHERE s.token_hash = ? AND s.expires_at > ?',
-        [tokenHash, columnValue(manager, Session, 'expiresAt', now)],
-      );
-    return row
-      ? { sessionId: Number(row.session_id), playerId: Number(row.id), isBan: Boolean(Number(row.is_ban)), revoked: Boolean(Number(row.revoked)) }
-      : null;
+    const [row]: OwnerRow[] = await manager.query(`${SELECT_OWNERS} WHERE s.token_hash = ? AND s.expires_at > ?`, [
+      tokenHash,
+      columnValue(manager, Session, 'expiresAt', now),
+    ]);
+    return row ? toOwner(row) : null;
+  }
+
+  /** The owners of those of `sessionIds` that have not expired by `now` (revoked ones included, marked). */
+  async owners(sessionIds: number[], now: Date, manager: EntityManager): Promise<SessionOwner[]> {
+    if (sessionIds.length === 0) return [];
+    const rows: OwnerRow[] = await manager.query(`${SELECT_OWNERS} WHERE s.id IN (${sessionIds.map(() => '?').join(', ')}) AND s.expires_at > ?`, [
+      ...sessionIds,
+      columnValue(manager, Session, 'expiresAt', now),
+    ]);
+    return rows.map(toOwner);
   }
 
   /** Ends one session; how many rows went (0 or 1). */

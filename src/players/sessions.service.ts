@@ -7,6 +7,7 @@ import { purgeInBatches } from '../common/purge';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
+import { EventBus } from '../realtime/event-bus';
 import { Player } from './entities/player.entity';
 import { PlayerRepository } from './player.repository';
 import { SessionView } from './player.view';
@@ -31,6 +32,7 @@ export class SessionsService {
     private readonly sessions: SessionRepository,
     private readonly players: PlayerRepository,
     private readonly transactions: Transactions,
+    private readonly bus: EventBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,7 +74,25 @@ export class SessionsService {
 
   /** Ends the calling session: its token answers 401 from then on. */
   end(sessionId: number): Promise<{ affected: number }> {
-    return this.transactions.run(async (tx) => ({ affected: await this.sessions.delete(sessionId, tx) }));
+    return this.transactions.run(async (tx) => {
+      this.transactions.afterCommit(tx, () => this.bus.publish({ kind: 'session-ended', session: sessionId }));
+      return { affected: await this.sessions.delete(sessionId, tx) };
+    });
+  }
+
+  /**
+   * How each of these sessions stands now: live, ended (expired, logged out, replaced by newer ones) or
+   * banned. Event sockets outlive the request that opened them, so they are checked again from time to time.
+   */
+  async standingOf(sessionIds: number[]): Promise<Map<number, 'live' | 'ended' | 'banned'>> {
+    const owners = [];
+    for (let i = 0; i < sessionIds.length; i += 500) {
+      const chunk = sessionIds.slice(i, i + 500);
+      owners.push(...(await this.transactions.read((manager) => this.sessions.owners(chunk, new Date(), manager))));
+    }
+    const standing = new Map<number, 'live' | 'ended' | 'banned'>(sessionIds.map((id) => [id, 'ended']));
+    for (const owner of owners) standing.set(owner.sessionId, owner.isBan ? 'banned' : owner.revoked ? 'ended' : 'live');
+    return standing;
   }
 
   /** Deletes expired sessions, in bounded batches. */

@@ -1,11 +1,11 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
 
 /** `{row: T}` */
-export const ApiRow = (model: Type<unknown>, description = 'The row.') =>
+export const ApiRow = (model: Type<unknown>, description = 'The row.', headers?: ApiResponseOptions['headers']) =>
   applyDecorators(
     ApiExtraModels(model),
-    ApiOkResponse({ description, schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }),
+    ApiOkResponse({ description, headers, schema: { type: 'object', required: ['row'], properties: { row: { $ref: getSchemaPath(model) } } } }),
   );
 
 /** `{list: T[], totalCount}` */

@@ -4,6 +4,7 @@ import { LongVariables1763949600000 } from './1763949600000-long-variables';
 import { GuestDevices1764028800000 } from './1764028800000-guest-devices';
 import { IdempotencyRecords1764115200000 } from './1764115200000-idempotency-records';
 import { SessionRevocation1764201600000 } from './1764201600000-session-revocation';
+import { PartyEvents1764288000000 } from './1764288000000-party-events';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   GuestDevices1764028800000,
   IdempotencyRecords1764115200000,
   SessionRevocation1764201600000,
+  PartyEvents1764288000000,
 ];

@@ -43,6 +43,10 @@ export class Party {
   @Column({ name: 'owner_id', type: 'int', nullable: true })
   ownerId: number | null;
 
+  /** 1 at creation, raised by 1 by each committed change to the party, its memberships or its bans (SPEC §7). */
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
   @Column({ name: 'created_at', ...TIMESTAMP })
   createdAt: Date;
 }

@@ -28,6 +28,20 @@ export class MembershipRepository {
     return this.find(partyId, playerId, this.memberships.manager);
   }
 
+  /** Every membership of a player, with its party's current version (where an event socket starts following each party). */
+  async standingsOf(playerId: number, manager: EntityManager): Promise<{ partyId: number; role: MemberRole; status: MembershipStatus; version: number }[]> {
+    const rows: { party_id: number | string; role: number | string; status: number | string; version: number | string }[] = await manager.query(
+      'SELECT m.party_id, m.role, m.status, p.version FROM membership m INNER JOIN party p ON p.id = m.party_id WHERE m.player_id = ?',
+      [playerId],
+    );
+    return rows.map((row) => ({ partyId: Number(row.party_id), role: Number(row.role), status: Number(row.status), version: Number(row.version) }));
+  }
+
+  /** Every membership of a party (accepted and waiting): who stands where, as the party is deleted. */
+  membersOf(partyId: number, tx: EntityManager): Promise<Membership[]> {
+    return selectEntities(tx, Membership, 'SELECT * FROM membership WHERE party_id = ?', [partyId]);
+  }
+
   /** A player's membership in a party if it is accepted. */
   async findAccepted(partyId: number, playerId: number, tx: EntityManager): Promise<Membership | null> {
     const membership = await this.find(partyId, playerId, tx);

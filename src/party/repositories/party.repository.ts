@@ -73,9 +73,14 @@ export class PartyRepository {
     return tx.save(tx.create(Party, fields));
   }
 
-  /** Writes the given columns. member_count is never among them: only takeSeat and freeSeat change it. */
-  async update(partyId: number, columns: Partial<Omit<Party, 'id' | 'memberCount'>>, tx: EntityManager): Promise<void> {
+  /** Writes the given columns. member_count and version are never among them: takeSeat/freeSeat and setVersion change those. */
+  async update(partyId: number, columns: Partial<Omit<Party, 'id' | 'memberCount' | 'version'>>, tx: EntityManager): Promise<void> {
     await tx.update(Party, { id: partyId }, columns);
+  }
+
+  /** Records the version of the change being made (see PartyChangeLog). */
+  async setVersion(partyId: number, version: number, tx: EntityManager): Promise<void> {
+    await tx.query('UPDATE party SET version = ? WHERE id = ?', [version, partyId]);
   }
 
   /** Takes one seat if one is free; false when the party is full. */

@@ -1,0 +1,142 @@
+import { Logger } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { ServerKeyGuard } from '../auth/server-key.guard';
+import { SessionGuard } from '../auth/session.guard';
+import { DomainError } from '../common/errors/domain-error';
+import { ErrorCode } from '../common/errors/error-code';
+import { EventSocket } from './event-socket';
+import { EventSockets } from './event-sockets';
+import { CLOSE, Inbound, parseInbound } from './protocol';
+
+/** Inbound messages over 4 KiB close the socket with 1009 (SPEC §7); `ws` enforces it while reading. */
+const MAX_INBOUND_BYTES = 4 * 1024;
+/** A browser's socket has this long to send `{"type": "auth"}` (SPEC §7), else 4401. */
+const AUTH_TIMEOUT_MS = 5_000;
+
+/**
+ * The two event endpoints share the HTTP server and port (Nest's WsAdapter routes upgrades by path)
+ * and the HTTP API's authentication. The protocol is SPEC §7's `{"type": ...}` messages, handled by
+ * hand: Nest's @SubscribeMessage expects `{event, data}` and silently drops what it does not know,
+ * where the protocol must answer every message it does not understand.
+ */
+abstract class EventGateway implements OnGatewayConnection {
+  protected readonly logger = new Logger('EventSockets');
+
+  constructor(protected readonly sockets: EventSockets) {}
+
+  handleConnection(ws: WebSocket, request: IncomingMessage): void {
+    if (!this.sockets.accepting) return ws.close(CLOSE.GOING_AWAY, 'the service is shutting down');
+    const socket = new EventSocket(ws, this.surface, request.socket.remoteAddress ?? 'unknown');
+    this.sockets.add(socket);
+    ws.on('close', () => this.sockets.remove(socket));
+    ws.on('error', () => this.sockets.remove(socket)); // ws closes the socket itself (1009 for an oversized message)
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const message = isBinary ? { invalid: 'messages are JSON text' } : parseInbound(rawText(data));
+      if ('invalid' in message) return socket.send({ type: 'error', code: ErrorCode.VALIDATION_FAILED, message: message.invalid });
+      void this.handle(socket, message).catch((error: unknown) => this.logger.error(`socket message failed: ${String(error)}`));
+    });
+    this.opened(socket, request);
+  }
+
+  protected abstract readonly surface: 'web' | 'server';
+  protected abstract opened(socket: EventSocket, request: IncomingMessage): void;
+  protected abstract handle(socket: EventSocket, message: Inbound): Promise<void>;
+
+  protected refuse(socket: EventSocket, message: Inbound, why: string): void {
+    socket.send({ type: 'error', code: ErrorCode.VALIDATION_FAILED, message: `${message.type}: ${why}` });
+  }
+}
+
+/** `GET /api/events`: a player's socket, authenticated by its session token (header, or first message). */
+@WebSocketGateway({ path: '/api/events', maxPayload: MAX_INBOUND_BYTES })
+export class PlayerEventsGateway extends EventGateway {
+  protected readonly surface = 'web';
+
+  constructor(
+    sockets: EventSockets,
+    private readonly sessions: SessionGuard,
+  ) {
+    super(sockets);
+  }
+
+  protected opened(socket: EventSocket, request: IncomingMessage): void {
+    const bearer = /^Bearer (.*)$/.exec(request.headers.authorization ?? '');
+    if (bearer) return void this.authenticate(socket, bearer[1]);
+    const timer = setTimeout(() => {
+      if (!socket.subscriber) socket.close(CLOSE.UNAUTHENTICATED, `no {"type": "auth"} within ${AUTH_TIMEOUT_MS / 1000} s`);
+    }, AUTH_TIMEOUT_MS);
+    socket.ws.once('close', () => clearTimeout(timer));
+  }
+
+  protected async handle(socket: EventSocket, message: Inbound): Promise<void> {
+    if (message.type === 'auth') {
+      if (socket.subscriber) return this.refuse(socket, message, 'already authenticated');
+      return this.authenticate(socket, message.token);
+    }
+    if (!socket.subscriber) return this.refuse(socket, message, 'authenticate first with {"type": "auth", "token": "<session token>"}');
+    if (message.type !== 'resume') return this.refuse(socket, message, 'a player socket receives its parties without subscribing');
+    return this.sockets.resume(socket, message.party, message.since);
+  }
+
+  private async authenticate(socket: EventSocket, token: string): Promise<void> {
+    try {
+      const session = await this.sessions.authenticate(token, socket.address);
+      if (socket.open) await this.sockets.addPlayer(socket, session.playerId, session.sessionId);
+    } catch (error) {
+      const code = error instanceof DomainError ? error.code : null;
+      if (code === ErrorCode.BANNED) socket.close(CLOSE.BANNED, 'the player is banned');
+      else if (code === ErrorCode.RATE_LIMITED) socket.close(CLOSE.RATE_LIMITED, 'too many failed authentications from this address');
+      else if (code === ErrorCode.UNAUTHENTICATED) socket.close(CLOSE.UNAUTHENTICATED, 'unknown, expired or ended session token');
+      else throw error;
+    }
+  }
+}
+
+/** `GET /server/events`: the trusted server's socket; the upgrade itself is refused (401) without the server key. */
+@WebSocketGateway({ path: '/server/events', maxPayload: MAX_INBOUND_BYTES })
+export class ServerEventsGateway extends EventGateway implements OnGatewayInit<WebSocketServer> {
+  protected readonly surface = 'server';
+
+  constructor(
+    sockets: EventSockets,
+    private readonly serverKey: ServerKeyGuard,
+  ) {
+    super(sockets);
+  }
+
+  /** ws asks verifyClient before it answers the upgrade; it is set here because it needs the injected guard. */
+  afterInit(server: WebSocketServer): void {
+    server.options.verifyClient = ({ req }, done) => {
+      this.serverKey.authenticate(req.headers['x-server-key'], req.socket.remoteAddress ?? 'unknown').then(
+        () => done(true),
+        (error: unknown) => {
+          const limited = error instanceof DomainError && error.code === ErrorCode.RATE_LIMITED;
+          done(false, limited ? 429 : 401, limited ? 'Too Many Requests' : 'Unauthorized');
+        },
+      );
+    };
+  }
+
+  protected opened(socket: EventSocket): void {
+    this.sockets.addServer(socket);
+  }
+
+  protected async handle(socket: EventSocket, message: Inbound): Promise<void> {
+    switch (message.type) {
+      case 'auth':
+        return this.refuse(socket, message, 'the server socket is authenticated by X-Server-Key');
+      case 'resume':
+        return this.sockets.resume(socket, message.party, message.since);
+      case 'subscribe':
+        return this.sockets.subscribe(socket, 'all' in message ? 'all' : message.parties);
+      case 'unsubscribe':
+        return this.sockets.unsubscribe(socket, 'all' in message ? 'all' : message.parties);
+    }
+  }
+}
+
+function rawText(data: RawData): string {
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+}

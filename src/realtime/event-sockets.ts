@@ -1,0 +1,360 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { PartyEventFeed } from '../party/events/party-event-feed';
+import { FIRST_EVENT_VERSION, PartyChangeRecord, positionBefore, viewOf } from '../party/events/party-event';
+import { eventSockets } from '../observability/metrics';
+import { SessionsService } from '../players/sessions.service';
+import { BusMessage, EventBus } from './event-bus';
+import { EventSocket, Followed } from './event-socket';
+import { CLOSE } from './protocol';
+
+/** SPEC §7: at most this many sockets per player on each process; a new one closes the oldest (4409). */
+export const MAX_SOCKETS_PER_PLAYER = 5;
+/** How far back the sweep looks for changes the bus lost: a change commits after its row's timestamp. */
+const SWEEP_MARGIN_MS = 30_000;
+/** Shutdown: how long queued events may take to go out, then how long clients get to answer the close. */
+const DRAIN_MS = 1_000;
+
+/**
+ * The event sockets of this process, and the delivery of committed changes to them (SPEC §7).
+ *
+ * A change reaches this process from the bus (its own at once, other processes' through Redis), or
+ * from the event table when the bus lost it. Each socket keeps, per party it follows, the last version
+ * it was given: a change at or below it is a duplicate and skipped, one beyond the next is a gap that
+ * is filled from the table first. So whatever order or duplication the bus delivers, each socket sees
+ * each version once, in order, and the table (written in the change's own transaction) is the record.
+ */
+@Injectable()
+export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('EventSockets');
+  private readonly byParty = new Map<number, Set<EventSocket>>();
+  private readonly byPlayer = new Map<number, Set<EventSocket>>();
+  private readonly everything = new Set<EventSocket>();
+  private readonly sockets = new Set<EventSocket>();
+  /** The newest version of each party this process has heard of, and when: what the sweep compares the table with. */
+  private readonly heard = new Map<number, { version: number; at: number }>();
+  /** Fetches of missed changes in flight, shared by every socket that noticed the same gap. */
+  private readonly fetches = new Map<string, Promise<PartyChangeRecord[]>>();
+  private lastSweep = Date.now();
+  private closing = false;
+
+  constructor(
+    private readonly feed: PartyEventFeed,
+    private readonly sessions: SessionsService,
+    private readonly bus: EventBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.onMessage((message) => this.receive(message));
+    this.bus.onReconnect(() => void this.sweep());
+    setInterval(() => void this.sweep(), this.config.realtime.sweepIntervalMs).unref();
+    setInterval(() => void this.heartbeat(), this.config.realtime.pingIntervalMs).unref();
+  }
+
+  get accepting(): boolean {
+    return !this.closing;
+  }
+
+  /** A new socket, before it has authenticated. */
+  add(socket: EventSocket): void {
+    this.sockets.add(socket);
+    eventSockets.inc({ surface: socket.surface });
+    socket.ws.on('pong', () => (socket.alive = true));
+  }
+
+  /** A player's socket authenticated: it follows every party the player has a membership in, from now on. */
+  async addPlayer(socket: EventSocket, playerId: number, sessionId: number): Promise<void> {
+    socket.subscriber = { kind: 'player', playerId, sessionId };
+    const mine = this.byPlayer.get(playerId) ?? new Set<EventSocket>();
+    this.byPlayer.set(playerId, mine);
+    mine.add(socket); // first, so that changes moving the player into a party reach it while the rest loads
+    const others = [...mine].filter((other) => other !== socket).sort((a, b) => a.openedAt - b.openedAt);
+    for (const oldest of others.slice(0, Math.max(0, mine.size - MAX_SOCKETS_PER_PLAYER))) {
+      oldest.close(CLOSE.TOO_MANY_SOCKETS, `at most ${MAX_SOCKETS_PER_PLAYER} sockets per player: this was the oldest`);
+      this.remove(oldest);
+    }
+    for (const standing of await this.feed.standingsOf(playerId)) {
+      if (!socket.parties.has(standing.party)) this.follow(socket, standing.party, { seen: standing.version, position: standing.position });
+    }
+    socket.send({ type: 'ready', player: playerId });
+    this.catchUpHeard(socket);
+  }
+
+  /** The trusted server's socket: it follows what it subscribes to. */
+  addServer(socket: EventSocket): void {
+    socket.subscriber = { kind: 'server' };
+    socket.send({ type: 'ready', player: 0 });
+  }
+
+  async subscribe(socket: EventSocket, parties: number[] | 'all'): Promise<void> {
+    if (parties === 'all') {
+      socket.all = true;
+      this.everything.add(socket);
+      socket.send({ type: 'subscribed', all: true });
+      return;
+    }
+    await Promise.all(
+      parties.map(async (party) => {
+        if (socket.parties.has(party)) return;
+        this.follow(socket, party, { seen: (await this.feed.currentVersion(party)) ?? 0, position: null });
+      }),
+    );
+    socket.send({ type: 'subscribed', parties });
+    this.catchUpHeard(socket);
+  }
+
+  /** Unsubscribing some parties while subscribed to all changes nothing (SPEC §7). */
+  unsubscribe(socket: EventSocket, parties: number[] | 'all'): void {
+    if (parties === 'all') {
+      socket.all = false;
+      this.everything.delete(socket);
+      for (const party of [...socket.parties.keys()]) this.unfollow(socket, party);
+      socket.send({ type: 'unsubscribed', all: true });
+      return;
+    }
+    if (!socket.all) for (const party of parties) this.unfollow(socket, party);
+    socket.send({ type: 'unsubscribed', parties });
+  }
+
+  /**
+   * Replays what the socket may see of the party after `since`, then `resumed`, then live events:
+   * queued behind the party's live deliveries, so nothing is missed or sent twice in between.
+   */
+  resume(socket: EventSocket, partyId: number, since: number): Promise<void> {
+    return socket.queue(partyId, () => this.guarded(() => this.replay(socket, partyId, since)));
+  }
+
+  remove(socket: EventSocket): void {
+    if (!this.sockets.delete(socket)) return;
+    eventSockets.dec({ surface: socket.surface });
+    for (const party of [...socket.parties.keys()]) this.unfollow(socket, party);
+    this.everything.delete(socket);
+    const playerId = socket.playerId;
+    if (playerId !== null) {
+      const mine = this.byPlayer.get(playerId);
+      mine?.delete(socket);
+      if (mine?.size === 0) this.byPlayer.delete(playerId);
+    }
+  }
+
+  /** SIGTERM: no new sockets; what is queued goes out; then every socket is closed with 1001 (SPEC §7). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    const sockets = [...this.sockets];
+    await Promise.race([Promise.all(sockets.map((socket) => socket.idle())), delay(DRAIN_MS)]);
+    const closed = sockets.map((socket) => new Promise<void>((resolve) => (socket.open ? socket.ws.once('close', () => resolve()) : resolve())));
+    for (const socket of sockets) socket.close(CLOSE.GOING_AWAY, 'the service is restarting: reconnect and resume');
+    await Promise.race([Promise.all(closed), delay(DRAIN_MS)]);
+    for (const socket of sockets) socket.ws.terminate();
+  }
+
+  private receive(message: BusMessage): void {
+    switch (message.kind) {
+      case 'change':
+        this.dispatch(message.record);
+        return;
+      case 'session-ended':
+        for (const socket of this.sockets) {
+          if (socket.subscriber?.kind === 'player' && socket.subscriber.sessionId === message.session) socket.close(CLOSE.UNAUTHENTICATED, 'the session ended');
+        }
+        return;
+      case 'player-banned':
+        for (const socket of this.byPlayer.get(message.player) ?? []) socket.close(CLOSE.BANNED, 'the player is banned');
+        return;
+    }
+  }
+
+  /** Hands a committed change to every socket that follows its party, or that it moves a player of into the party. */
+  private dispatch(record: PartyChangeRecord): void {
+    const heard = this.heard.get(record.party);
+    if (this.sockets.size > 0 && (!heard || heard.version < record.version)) this.heard.set(record.party, { version: record.version, at: Date.now() });
+    const targets = new Set<EventSocket>([...(this.byParty.get(record.party) ?? []), ...this.everything]);
+    for (const move of record.moves) {
+      if (move.to !== null) for (const socket of this.byPlayer.get(move.player) ?? []) targets.add(socket);
+    }
+    for (const socket of targets) void socket.queue(record.party, () => this.guarded(() => this.deliver(socket, record)));
+  }
+
+  private async deliver(socket: EventSocket, record: PartyChangeRecord): Promise<void> {
+    let followed = socket.parties.get(record.party);
+    if (!followed) {
+      // Not followed yet: the trusted server subscribed to all, or a change that lets the player in.
+      const movesIn = record.moves.some((move) => move.player === socket.playerId && move.to !== null);
+      if (!socket.all && !movesIn) return;
+      followed = this.follow(socket, record.party, { seen: record.version - 1, position: null });
+    }
+    if (record.version <= followed.seen) return; // a duplicate (the bus and a catch-up both brought it)
+    if (record.version > followed.seen + 1) {
+      const missed = await this.missed(record.party, followed.seen, record.version - 1);
+      if (missed.length !== record.version - 1 - followed.seen) {
+        // Older than retention: the client refetches the party; live events go on from here.
+        socket.send({ type: 'reset', party: record.party, version: record.version - 1 }, 'reset');
+        followed.seen = record.version - 1;
+        if (socket.playerId !== null) followed.position = positionBefore([record], socket.playerId, await this.feed.positionOf(record.party, socket.playerId));
+      }
+      for (const change of missed) this.show(socket, followed, change, 'replayed');
+    }
+    this.show(socket, followed, record, 'event');
+  }
+
+  /** Sends the socket its view of one change, and moves it on to the next version. */
+  private show(socket: EventSocket, followed: Followed, record: PartyChangeRecord, kind: string): void {
+    if (record.version <= followed.seen) return;
+    followed.seen = record.version;
+    const stamp = { party: record.party, version: record.version, at: record.at };
+    const playerId = socket.playerId;
+    if (playerId === null) {
+      this.sendAll(socket, record, kind);
+      if (record.events.some((event) => event.type === 'party.deleted')) this.unfollow(socket, record.party);
+      return;
+    }
+    const view = viewOf(record, playerId, followed.position);
+    for (const event of view.events) socket.send({ type: event.type, ...stamp, data: event.data }, kind);
+    if (view.hidden) socket.send({ type: 'hidden', ...stamp }, kind === 'event' ? 'hidden' : kind);
+    followed.position = view.after;
+    if (view.after === null) this.unfollow(socket, record.party);
+  }
+
+  private async replay(socket: EventSocket, partyId: number, asked: number): Promise<void> {
+    const since = Math.max(asked, FIRST_EVENT_VERSION - 1);
+    const current = await this.feed.currentVersion(partyId);
+    const playerId = socket.playerId;
+    const records = current !== null && since < current ? await this.missed(partyId, since, current) : [];
+    const complete = current !== null && since <= current && records.length === current - since;
+    if (playerId === null) {
+      if (current === null) return socket.send({ type: 'error', code: 'PARTY_NOT_FOUND', party: partyId });
+      if (!complete) socket.send({ type: 'reset', party: partyId, version: current }, 'reset');
+      else for (const record of records) this.sendAll(socket, record, 'replayed');
+      const followed = socket.parties.get(partyId);
+      if (followed) followed.seen = Math.max(followed.seen, current);
+      return socket.send({ type: 'resumed', party: partyId, version: current });
+    }
+    const now = current === null ? null : await this.feed.positionOf(partyId, playerId);
+    const wasIn = positionBefore(complete ? records : [], playerId, now);
+    const everIn = wasIn !== null || now !== null || records.some((record) => record.moves.some((move) => move.player === playerId));
+    if (current === null || !everIn) return socket.send({ type: 'error', code: 'PERMISSION_DENIED', party: partyId });
+    if (!complete) {
+      socket.send({ type: 'reset', party: partyId, version: current }, 'reset');
+      this.setFollowed(socket, partyId, { seen: current, position: now });
+      return;
+    }
+    const followed: Followed = { seen: since, position: wasIn };
+    for (const record of records) this.show(socket, followed, record, 'replayed');
+    socket.send({ type: 'resumed', party: partyId, version: current });
+    this.setFollowed(socket, partyId, { seen: current, position: followed.position });
+  }
+
+  /** The trusted server sees every event of a change. */
+  private sendAll(socket: EventSocket, record: PartyChangeRecord, kind: string): void {
+    for (const event of record.events) socket.send({ type: event.type, party: record.party, version: record.version, at: record.at, data: event.data }, kind);
+  }
+
+  private setFollowed(socket: EventSocket, partyId: number, followed: Followed): void {
+    if (followed.position === null) this.unfollow(socket, partyId);
+    else this.follow(socket, partyId, followed);
+  }
+
+  private follow(socket: EventSocket, partyId: number, followed: Followed): Followed {
+    socket.parties.set(partyId, followed);
+    const audience = this.byParty.get(partyId) ?? new Set<EventSocket>();
+    this.byParty.set(partyId, audience);
+    audience.add(socket);
+    return followed;
+  }
+
+  private unfollow(socket: EventSocket, partyId: number): void {
+    socket.parties.delete(partyId);
+    const audience = this.byParty.get(partyId);
+    audience?.delete(socket);
+    if (audience?.size === 0) this.byParty.delete(partyId);
+  }
+
+  /** Changes after `after` up to `upTo`, from the table; one query however many sockets ask at once. */
+  private missed(partyId: number, after: number, upTo: number): Promise<PartyChangeRecord[]> {
+    const key = `${partyId}:${after}:${upTo}`;
+    let fetch = this.fetches.get(key);
+    if (!fetch) {
+      fetch = this.feed.range(partyId, after, upTo).finally(() => this.fetches.delete(key));
+      this.fetches.set(key, fetch);
+    }
+    return fetch;
+  }
+
+  /** A socket that started following parties: whatever this process heard of them meanwhile is delivered (or skipped as seen). */
+  private catchUpHeard(socket: EventSocket): void {
+    for (const [party, followed] of socket.parties) {
+      const heard = this.heard.get(party);
+      if (heard && heard.version > followed.seen) {
+        void socket.queue(party, () =>
+          this.guarded(async () => {
+            const current = socket.parties.get(party);
+            if (!current) return;
+            for (const record of await this.missed(party, current.seen, heard.version)) this.show(socket, current, record, 'replayed');
+          }),
+        );
+      }
+    }
+  }
+
+  /**
+   * Finds committed changes the bus did not bring (Redis away, a process that died between its COMMIT
+   * and its publish, a COMMIT whose answer was lost) and dispatches them like live ones; sockets skip
+   * what they already have.
+   */
+  private async sweep(): Promise<void> {
+    const startedAt = Date.now();
+    for (const [party, heard] of this.heard) if (heard.at < startedAt - 2 * SWEEP_MARGIN_MS) this.heard.delete(party);
+    if (this.sockets.size === 0) return;
+    try {
+      for (const { party, first, last } of await this.feed.changedSince(new Date(this.lastSweep - SWEEP_MARGIN_MS))) {
+        const heard = this.heard.get(party)?.version ?? first - 1;
+        if (last > heard) for (const record of await this.missed(party, Math.max(heard, first - 1), last)) this.dispatch(record);
+      }
+      this.lastSweep = startedAt;
+    } catch (error) {
+      this.logger.warn(`could not look for missed party events: ${String(error)}`);
+    }
+  }
+
+  /** Pings every socket (one not answering the previous ping is closed), and closes those whose session ended. */
+  private async heartbeat(): Promise<void> {
+    for (const socket of this.sockets) {
+      if (!socket.alive) {
+        socket.ws.terminate();
+        this.remove(socket);
+        continue;
+      }
+      socket.alive = false;
+      socket.ws.ping();
+    }
+    const bySession = new Map<number, EventSocket[]>();
+    for (const socket of this.sockets) {
+      if (socket.subscriber?.kind === 'player') bySession.set(socket.subscriber.sessionId, [...(bySession.get(socket.subscriber.sessionId) ?? []), socket]);
+    }
+    if (bySession.size === 0) return;
+    try {
+      for (const [session, standing] of await this.sessions.standingOf([...bySession.keys()])) {
+        if (standing === 'live') continue;
+        for (const socket of bySession.get(session) ?? []) {
+          socket.close(standing === 'banned' ? CLOSE.BANNED : CLOSE.UNAUTHENTICATED, standing === 'banned' ? 'the player is banned' : 'the session ended');
+        }
+      }
+    } catch (error) {
+      this.logger.warn(`could not check the sessions of event sockets: ${String(error)}`);
+    }
+  }
+
+  private async guarded(task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      this.logger.error(`event delivery failed: ${String(error)}`);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
