@@ -97,10 +97,11 @@ describeApi('roles and moderation', () => {
       expectStatus(await surface.call(c.owner, 'put', `/${c.party.id}/bans/${c.owner.id}`), 403, 'PERMISSION_DENIED');
       expectStatus(await surface.call(c.member, 'put', `/${c.party.id}/bans/${c.other.id}`), 403, 'PERMISSION_DENIED');
       expectStatus(await surface.call(c.owner, 'put', `/${c.party.id}/bans/9999999`), 404, 'PLAYER_NOT_FOUND');
-      await surface.call(c.owner, 'put', `/${c.party.id}/members/${c.other.id}/role`, { role: 2 });
-      expectStatus(await surface.call(c.admin, 'put', `/${c.party.id}/bans/${c.other.id}`), 403, 'PERMISSION_DENIED');
-      await surface.call(c.owner, 'put', `/${c.party.id}/members/${c.other.id}/role`, { role: 3 });
       expect(await snapshot(t.app)).toEqual(before);
+      await surface.call(c.owner, 'put', `/${c.party.id}/members/${c.other.id}/role`, { role: 2 });
+      const promoted = await snapshot(t.app);
+      expectStatus(await surface.call(c.admin, 'put', `/${c.party.id}/bans/${c.other.id}`), 403, 'PERMISSION_DENIED');
+      expect(await snapshot(t.app)).toEqual(promoted);
     });
 
     it('disbands: the owner only, with memberships, requests and bans', async () => {

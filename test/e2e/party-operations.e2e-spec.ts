@@ -45,6 +45,7 @@ describeApi('party operations on both surfaces', () => {
         owner: owner.id,
         member_count: 1,
         created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        version: 1,
       });
       const members = await surface.call(owner, 'get', `/${res.body.row.id}/members`);
       expect(members.body).toMatchObject({ totalCount: 1, list: [{ id: owner.id, role: 1, status: 1 }] });
@@ -171,7 +172,7 @@ describeApi('party operations on both surfaces', () => {
         data: { name: 'Renamed', variables: { c: '3' }, is_private: true, id: party.id, owner: owner.id },
       });
       expectStatus(res, 200);
-      expect(res.body.row).toEqual({ ...party, name: 'Renamed', variables: { c: '3' }, is_private: true });
+      expect(res.body.row).toEqual({ ...party, name: 'Renamed', variables: { c: '3' }, is_private: true, version: 2 });
       expect(await t.api.getParty(party.id)).toEqual(res.body.row);
     });
 

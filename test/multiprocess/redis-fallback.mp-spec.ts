@@ -1,35 +1,10 @@
 import { expect, it } from '@jest/globals';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, Server, Socket } from 'node:net';
 import { Api } from '../support/api';
+import { hangableProxy } from '../support/redis-proxy';
 import { testRedisUrl } from '../support/test-env';
 import { describeWithRedis, startTestApp, useTestApp } from '../support/test-app';
-
-/** A TCP proxy to the test Redis that can be made to hang: it then takes bytes and answers nothing. */
-async function hangableProxy(): Promise<{ port: number; hang(hung: boolean): void; close(): Promise<void> }> {
-  const target = new URL(testRedisUrl());
-  let hung = false;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 6379) });
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk) => (hung ? undefined : upstream.write(chunk)));
-    upstream.on('data', (chunk) => (hung ? undefined : client.write(chunk)));
-    const end = () => [client, upstream].forEach((socket) => socket.destroy());
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as { port: number }).port,
-    hang: (value) => (hung = value),
-    close: () => {
-      sockets.forEach((socket) => socket.destroy());
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** SPEC §8: with Redis hung, limits are counted in the process, quickly; once Redis answers again, they are shared again. */
 describeWithRedis('rate limits when Redis hangs and comes back', () => {

@@ -3,7 +3,7 @@ import { TestApp } from './test-app';
 
 /**
  * Every table a request could write to, each row serialized, for proving that a refused request wrote
- * nothing: players, sessions and bans as well as parties and memberships.
+ * nothing: players, sessions and bans as well as parties and memberships, and no event either.
  */
 export const SNAPSHOT_TABLES = {
   player: 'id',
@@ -11,6 +11,7 @@ export const SNAPSHOT_TABLES = {
   party: 'id',
   membership: 'id',
   party_ban: 'party_id, player_id',
+  party_event: 'party_id, version',
 } as const;
 
 export type TableName = keyof typeof SNAPSHOT_TABLES;

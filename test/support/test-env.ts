@@ -23,6 +23,8 @@ export function baseTestEnv(): void {
   process.env.SERVER_KEY = TEST_SERVER_KEY;
   // Specs fire thousands of requests as a handful of players; the rate-limit spec turns limits on itself.
   process.env.RATE_LIMIT_ENABLED = 'false';
+  // Each spec file's processes share their own event channel: another spec's party 5 is not this one's.
+  process.env.REDIS_EVENTS_CHANNEL = `party-test-events:${uniqueSuffix()}`;
   // Request lines and Nest's logs only when asked for (TEST_LOGS=1).
   if (!process.env.TEST_LOGS) process.env.LOG_LEVEL = 'silent';
 }
