@@ -7,7 +7,8 @@
  * with each other (they still share it with MariaDB and with autocannon, which runs in this process).
  *
  * Knobs for quick trial runs (the defaults are the benchmark): BENCH_CONNECTIONS (50),
- * BENCH_DURATION seconds per scenario (10), BENCH_WARMUP seconds before each scenario (2).
+ * BENCH_DURATION seconds per scenario (10), BENCH_WARMUP seconds before each scenario (2),
+ * BENCH_REALTIME=0 skips the realtime scenarios (bench/realtime.ts), BENCH_REDIS_URL (local Redis).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,7 @@ import { createConnection } from 'mysql2/promise';
 import { request, RequestsFor, runLoad } from './load';
 import { freePort, killAllServersNow, memoryMb, ServerProcess, sleep, startServer, stopAllServers, stopServer } from './processes';
 import { formatErrors, formatTable, Row, ServerName } from './report';
+import { formatRealtime, runFanOut, runIdle, seedBigParty } from './realtime';
 import { BenchPlayer, PARTIES_PATH, resetChurners, SEARCH_QUERY, seed, Seeded } from './seed';
 
 const ROOT = join(__dirname, '..');
@@ -27,7 +29,11 @@ const DB_POOL_SIZE = '10'; // the service's default, set explicitly so both serv
 const SETTLE_PAUSE_MS = 1000;
 const SETTLE_MAX_PASSES = 10;
 
+/** Events fan out to several processes through Redis, as in production; the realtime scenarios need it. */
+const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+
 const SETTINGS = {
+  realtime: process.env.BENCH_REALTIME !== '0',
   connections: positiveIntFromEnv('BENCH_CONNECTIONS', 50),
   durationSeconds: positiveIntFromEnv('BENCH_DURATION', 10),
   warmupSeconds: positiveIntFromEnv('BENCH_WARMUP', 2, true),
@@ -94,11 +100,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   // The service first: it creates the schema (migrations at boot) and the data.
-  const service = await start('service', 'dist/main.js', '/health/ready', databaseUrl, {
+  const serviceEnv = {
     NODE_ENV: 'production',
     SERVER_KEY,
     RATE_LIMIT_ENABLED: 'false', // the per-player limit would turn the load into 429s: measure the service, not the limiter
-  });
+    REDIS_URL, // each change is also published for other processes, as in a multi-process deployment
+  };
+  const service = await start('service', 'dist/main.js', '/health/ready', databaseUrl, serviceEnv);
   console.log('seeding through the service API…');
   const seeded = await seed(service.url, SERVER_KEY, SETTINGS.connections);
   console.log(
@@ -107,6 +115,17 @@ async function main(): Promise<void> {
   );
   for (const scenario of [SCENARIOS.get, SCENARIOS.search, SCENARIOS.members, SCENARIOS.churn]) {
     rows.push(await runScenario(service, 'service', scenario, seeded));
+  }
+  let realtime = '';
+  if (SETTINGS.realtime) {
+    console.log('realtime: seeding a party of 1,000 members…');
+    const members = await seedBigParty(service.url, SERVER_KEY);
+    const startAnother = (name: string, extra: NodeJS.ProcessEnv) => start(name, 'dist/main.js', '/health/ready', databaseUrl, { ...serviceEnv, ...extra });
+    const fanOut = await runFanOut(startAnother, members, service);
+    console.log(`  realtime fan-out: p50 ${fanOut.p50Ms} ms, p95 ${fanOut.p95Ms} ms, p99 ${fanOut.p99Ms} ms, ${fanOut.missing} missing`);
+    const idle = await runIdle(startAnother, members);
+    console.log(`  realtime idle: ${idle.sockets} sockets, RSS ${idle.rssMb?.toFixed(0)} MB, lag p99 ${idle.eventLoopLagP99Ms} ms`);
+    realtime = formatRealtime(fanOut, idle);
   }
   await stopAndNote(service);
 
@@ -121,6 +140,7 @@ async function main(): Promise<void> {
   rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || (a.server === 'service' ? -1 : 1));
   console.log(`\n${formatTable(rows)}\n`);
   console.log(formatErrors(rows));
+  if (realtime) console.log(`${realtime}\n`);
   for (const note of notes) console.log(`- ${note}`);
   console.log(`\nload average at the end ${formatLoad()}; total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }
@@ -171,10 +191,10 @@ function productionNodeFlags(): string[] {
 }
 
 /** A minimal environment, so a developer's shell settings (DB_POOL_SIZE, a .env's values…) do not leak into the numbers. */
-async function start(name: ServerName, script: string, readyPath: string, databaseUrl: string, extra: NodeJS.ProcessEnv): Promise<ServerProcess> {
+async function start(name: string, script: string, readyPath: string, databaseUrl: string, extra: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, PORT: String(port), DB_POOL_SIZE, ...extra };
-  const nodeFlags = name === 'service' ? productionNodeFlags() : [];
+  const nodeFlags = name.startsWith('service') ? productionNodeFlags() : [];
   const server = await startServer({ name, script: join(ROOT, script), nodeFlags, cwd: ROOT, env, port, readyPath });
   console.log(`${name} (pid ${server.child.pid}) ready at ${server.url}`);
   return server;

@@ -64,10 +64,10 @@ async function inBatches<I, O>(items: I[], limit: number, work: (item: I, index:
   return results;
 }
 
-async function createPlayer(baseUrl: string, serverKey: string, index: number): Promise<BenchPlayer> {
+async function createPlayer(baseUrl: string, serverKey: string, name: string): Promise<BenchPlayer> {
   const trusted = { 'x-server-key': serverKey };
   const { row } = await call<{ row: { id: number } }>(baseUrl, 'POST', '/server/players', trusted, {
-    data: { name: `Bench player ${index}`, username: `bench_${index}` },
+    data: { name: `Bench player ${name}`, username: `bench_${name}` },
   });
   const { token } = await call<{ token: string }>(baseUrl, 'POST', `/server/players/${row.id}/sessions`, trusted);
   return { id: row.id, token };
@@ -82,6 +82,15 @@ async function createParty(baseUrl: string, owner: BenchPlayer, name: string, de
 
 async function join(baseUrl: string, player: BenchPlayer, partyId: number): Promise<void> {
   await call(baseUrl, 'POST', `${PARTIES_PATH}/${partyId}`, bearer(player), {});
+}
+
+/** `count` new players, each with a session; usernames start with `prefix` so several seedings never collide. */
+export function createPlayers(baseUrl: string, serverKey: string, count: number, prefix: string): Promise<BenchPlayer[]> {
+  return inBatches(
+    Array.from({ length: count }, (_, i) => i),
+    SEED_CONCURRENCY,
+    (i) => createPlayer(baseUrl, serverKey, `${prefix}_${i}`),
+  );
 }
 
 /**
@@ -106,11 +115,7 @@ export async function resetChurners(baseUrl: string, seeded: Seeded): Promise<nu
 export async function seed(baseUrl: string, serverKey: string, connections: number): Promise<Seeded> {
   // Members of the big party first (they double as readers), then the churners, who must not be members.
   const playerCount = Math.max(BIG_PARTY_MEMBERS, connections) + connections;
-  const players = await inBatches(
-    Array.from({ length: playerCount }, (_, i) => i),
-    SEED_CONCURRENCY,
-    (i) => createPlayer(baseUrl, serverKey, i),
-  );
+  const players = await createPlayers(baseUrl, serverKey, playerCount, 'http');
   const churners = players.slice(playerCount - connections);
 
   await inBatches(

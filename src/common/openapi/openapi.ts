@@ -28,7 +28,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'game servers call the **Trusted Server API** (`/server/services/party`, `/server/players`) with `X-Server-Key`, ' +
         'acting for a player named by `player` (or `caller`). Every error has the body `{statusCode, error, code, message, msg, status: false}` ' +
         "(`msg` is the official DynamicPixels SDKs' string for the error where they have one). Every route is also served under " +
-        '`/game/{clientId}/…`, where the official SDKs call (GAME_CLIENT_ID restricts the client id).',
+        '`/game/{clientId}/…`, where the official SDKs call (GAME_CLIENT_ID restricts the client id).\n\n' +
+        '**Realtime events and versions (SPEC §7).** Every party has a `version`, raised by each committed change. `GET` of a party answers ' +
+        '`ETag: "<version>"`; every write to a party accepts `If-Match: "<version>"` and answers `412 VERSION_MISMATCH` (writing nothing) ' +
+        'when the party has moved on. Changes are pushed over WebSockets on the same port (not described by OpenAPI, which has no WebSockets): ' +
+        '`GET /api/events` for players (`Authorization: Bearer <token>` on the upgrade, or a first message `{"type": "auth", "token": "…"}`), ' +
+        'receiving the events of every party they have a membership in; `GET /server/events` for game servers (`X-Server-Key` on the upgrade), ' +
+        'which send `{"type": "subscribe", "parties": [ids]}` or `{"type": "subscribe", "all": true}`. Each event is ' +
+        '`{"type", "party", "version", "at", "data"}`; after a reconnect, `{"type": "resume", "party": <id>, "since": <version>}` replays what ' +
+        'was missed. The README has the whole protocol.',
     )
     .setVersion('1.0')
     .addBearerAuth(
