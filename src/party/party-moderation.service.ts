@@ -9,6 +9,7 @@ import { assertCanEditMemberData, assertCanManage, assertCanRemove, assertOwnerO
 import { banNotFound, notAMember, permissionDenied } from './party.errors';
 import { positionOf } from './events/party-event';
 import { Actor } from './events/party-change';
+import { memberDataFields } from './party.compare';
 import { LockedParty, PartyLock } from './party.lock';
 import { PartyOwnership } from './party.ownership';
 import { BanView, MembershipView, PartyView, toBanView, toMembershipView, toPartyView } from './party.views';
@@ -93,10 +94,10 @@ export class PartyModerationService {
     return this.lock.run(caller, partyId, may, async ({ tx, change }) => {
       const membership = await this.memberships.find(partyId, playerId, tx);
       if (!membership) throw notAMember(partyId, playerId);
-      const before = JSON.stringify([membership.data, membership.variables]);
+      const before = memberDataFields(membership);
       if (fields.data !== undefined) membership.data = fields.data;
       if (fields.variables !== undefined) membership.variables = { ...fields.variables };
-      if (JSON.stringify([membership.data, membership.variables]) === before) return { row: toMembershipView(membership) }; // nothing changed
+      if (memberDataFields(membership) === before) return { row: toMembershipView(membership) }; // nothing changed
       await this.memberships.setData(membership, tx);
       const position = positionOf(membership);
       change.membership('member.updated', membership, position, position);

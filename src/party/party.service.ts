@@ -26,6 +26,7 @@ import {
 import { assertIfMatch } from './events/if-match';
 import { PartyChangeLog } from './events/party-change-log';
 import { positionOf } from './events/party-event';
+import { editableFields } from './party.compare';
 import { PARTY_LIMITS } from './party.limits';
 import { LockedParty, PartyLock } from './party.lock';
 import { PartyOwnership } from './party.ownership';
@@ -71,7 +72,7 @@ export class PartyService {
         tx,
       );
       if (ownerId !== null) await this.insertMembership(party.id, ownerId, MemberRole.OWNER, MembershipStatus.ACCEPTED, {}, tx);
-      this.changeLog.created(party, tx);
+      await this.changeLog.created(party, tx);
       return { row: toPartyView(party) };
     });
   }
@@ -217,11 +218,6 @@ export class PartyService {
   private assertWithinMaxPartySize(maxMemberCount: number): void {
     if (maxMemberCount > this.config.maxPartySize) throw aboveMaxPartySize(this.config.maxPartySize);
   }
-}
-
-/** The fields an edit sets, comparable: whether an edit changed anything but the owner. */
-function editableFields({ name, description, image, maxMemberCount, isPrivate, teams, channels, data, variables }: Party): string {
-  return JSON.stringify([name, description, image, maxMemberCount, isPrivate, teams, channels, data, variables]);
 }
 
 /** An id the body repeats (Unreal's `partyId`, the edit's `data.id`) must be the path's. */

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
@@ -6,7 +6,9 @@ import { ServerKeyGuard } from '../auth/server-key.guard';
 import { SessionGuard } from '../auth/session.guard';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
-import { EventSocket } from './event-socket';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { EventSocket, MAX_MESSAGES_PER_SECOND } from './event-socket';
 import { EventSockets } from './event-sockets';
 import { CLOSE, Inbound, parseInbound } from './protocol';
 
@@ -24,18 +26,23 @@ const AUTH_TIMEOUT_MS = 5_000;
 abstract class EventGateway implements OnGatewayConnection {
   protected readonly logger = new Logger('EventSockets');
 
-  constructor(protected readonly sockets: EventSockets) {}
+  constructor(
+    protected readonly sockets: EventSockets,
+    protected readonly config: AppConfig,
+  ) {}
 
   handleConnection(ws: WebSocket, request: IncomingMessage): void {
     if (!this.sockets.accepting) return ws.close(CLOSE.GOING_AWAY, 'the service is shutting down');
-    const socket = new EventSocket(ws, this.surface, request.socket.remoteAddress ?? 'unknown');
+    const socket = new EventSocket(ws, this.surface, clientAddress(request, this.config.trustProxyHops));
     this.sockets.add(socket);
     ws.on('close', () => this.sockets.remove(socket));
     ws.on('error', () => this.sockets.remove(socket)); // ws closes the socket itself (1009 for an oversized message)
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (!socket.takeMessage())
+        return socket.send({ type: 'error', code: ErrorCode.RATE_LIMITED, message: `at most ${MAX_MESSAGES_PER_SECOND} messages a second` });
       const message = isBinary ? { invalid: 'messages are JSON text' } : parseInbound(rawText(data));
       if ('invalid' in message) return socket.send({ type: 'error', code: ErrorCode.VALIDATION_FAILED, message: message.invalid });
-      void this.handle(socket, message).catch((error: unknown) => this.logger.error(`socket message failed: ${String(error)}`));
+      socket.handleInOrder(() => this.handle(socket, message).catch((error: unknown) => this.failed(socket, error)));
     });
     this.opened(socket, request);
   }
@@ -43,6 +50,12 @@ abstract class EventGateway implements OnGatewayConnection {
   protected abstract readonly surface: 'web' | 'server';
   protected abstract opened(socket: EventSocket, request: IncomingMessage): void;
   protected abstract handle(socket: EventSocket, message: Inbound): Promise<void>;
+
+  /** Something broke on our side (the database away…): the client is told to come back later, and it is logged. */
+  protected failed(socket: EventSocket, error: unknown): void {
+    this.logger.error(`event socket failed: ${error instanceof Error ? error.message : String(error)}`);
+    socket.close(CLOSE.TRY_AGAIN_LATER, 'the service could not serve this socket: reconnect and resume');
+  }
 
   protected refuse(socket: EventSocket, message: Inbound, why: string): void {
     socket.send({ type: 'error', code: ErrorCode.VALIDATION_FAILED, message: `${message.type}: ${why}` });
@@ -56,14 +69,15 @@ export class PlayerEventsGateway extends EventGateway {
 
   constructor(
     sockets: EventSockets,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: SessionGuard,
   ) {
-    super(sockets);
+    super(sockets, config);
   }
 
   protected opened(socket: EventSocket, request: IncomingMessage): void {
     const bearer = /^Bearer (.*)$/.exec(request.headers.authorization ?? '');
-    if (bearer) return void this.authenticate(socket, bearer[1]);
+    if (bearer) return socket.handleInOrder(() => this.authenticate(socket, bearer[1]).catch((error: unknown) => this.failed(socket, error)));
     const timer = setTimeout(() => {
       if (!socket.subscriber) socket.close(CLOSE.UNAUTHENTICATED, `no {"type": "auth"} within ${AUTH_TIMEOUT_MS / 1000} s`);
     }, AUTH_TIMEOUT_MS);
@@ -89,7 +103,7 @@ export class PlayerEventsGateway extends EventGateway {
       if (code === ErrorCode.BANNED) socket.close(CLOSE.BANNED, 'the player is banned');
       else if (code === ErrorCode.RATE_LIMITED) socket.close(CLOSE.RATE_LIMITED, 'too many failed authentications from this address');
       else if (code === ErrorCode.UNAUTHENTICATED) socket.close(CLOSE.UNAUTHENTICATED, 'unknown, expired or ended session token');
-      else throw error;
+      else throw error; // answered by failed(): 1013
     }
   }
 }
@@ -101,15 +115,16 @@ export class ServerEventsGateway extends EventGateway implements OnGatewayInit<W
 
   constructor(
     sockets: EventSockets,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly serverKey: ServerKeyGuard,
   ) {
-    super(sockets);
+    super(sockets, config);
   }
 
   /** ws asks verifyClient before it answers the upgrade; it is set here because it needs the injected guard. */
   afterInit(server: WebSocketServer): void {
     server.options.verifyClient = ({ req }, done) => {
-      this.serverKey.authenticate(req.headers['x-server-key'], req.socket.remoteAddress ?? 'unknown').then(
+      this.serverKey.authenticate(req.headers['x-server-key'], clientAddress(req, this.config.trustProxyHops)).then(
         () => done(true),
         (error: unknown) => {
           const limited = error instanceof DomainError && error.code === ErrorCode.RATE_LIMITED;
@@ -139,4 +154,19 @@ export class ServerEventsGateway extends EventGateway implements OnGatewayInit<W
 
 function rawText(data: RawData): string {
   return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/**
+ * The client's address as Express gives it with `trust proxy` set to `hops` (TRUST_PROXY_HOPS): the
+ * peer's, or the address that many proxies back in X-Forwarded-For. Upgrades do not go through Express.
+ */
+function clientAddress(request: IncomingMessage, hops: number): string {
+  const peer = request.socket.remoteAddress ?? 'unknown';
+  if (hops === 0) return peer;
+  const forwarded = String(request.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
+  const chain = [...forwarded, peer]; // the client first, the nearest proxy last
+  return chain[Math.max(0, chain.length - 1 - hops)];
 }

@@ -6,6 +6,9 @@ import { CLOSE } from './protocol';
 /** A client that reads slower than events come is closed (1013) once this much is waiting to be sent (SPEC §7). */
 export const MAX_UNSENT_BYTES = 1024 * 1024;
 
+/** A client sends a few messages (auth, subscribe, resume after a reconnect); past this many a second they are refused. */
+export const MAX_MESSAGES_PER_SECOND = 20;
+
 /** Who is on the other end: a player (through one session), or the trusted server. */
 export type Subscriber = { kind: 'player'; playerId: number; sessionId: number } | { kind: 'server' };
 
@@ -24,9 +27,16 @@ export class EventSocket {
   readonly parties = new Map<number, Followed>();
   /** The trusted server subscribed to every party. */
   all = false;
+  /** When the socket started following: a player's once authenticated, the server's `all` once subscribed (epoch ms). */
+  followingSince = Number.POSITIVE_INFINITY;
   /** Answered the last ping. */
   alive = true;
   private readonly queues = new Map<number, Promise<void>>();
+  /** Inbound messages are handled one at a time, in the order they came. */
+  private inbound: Promise<void> = Promise.resolve();
+  /** Inbound messages in the current second (see takeMessage). */
+  private messagesThisSecond = 0;
+  private secondStartedAt = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -69,6 +79,21 @@ export class EventSocket {
       if (this.queues.get(partyId) === next) this.queues.delete(partyId);
     });
     return next;
+  }
+
+  /** Handles inbound messages in arrival order. */
+  handleInOrder(task: () => Promise<void>): void {
+    this.inbound = this.inbound.then(task, task);
+  }
+
+  /** Counts one inbound message; false past MAX_MESSAGES_PER_SECOND (the message is then refused). */
+  takeMessage(): boolean {
+    const now = Date.now();
+    if (now - this.secondStartedAt >= 1000) {
+      this.secondStartedAt = now;
+      this.messagesThisSecond = 0;
+    }
+    return ++this.messagesThisSecond <= MAX_MESSAGES_PER_SECOND;
   }
 
   /** Resolves once every queued task has run (what shutdown waits for before closing). */

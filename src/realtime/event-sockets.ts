@@ -2,7 +2,8 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PartyEventFeed } from '../party/events/party-event-feed';
-import { FIRST_EVENT_VERSION, PartyChangeRecord, positionBefore, viewOf } from '../party/events/party-event';
+import { PartyChangeRecord, positionBefore, viewOf } from '../party/events/party-event';
+import { EVENTS_KEPT_PER_PARTY } from '../party/repositories/party-event.repository';
 import { eventSockets } from '../observability/metrics';
 import { SessionsService } from '../players/sessions.service';
 import { BusMessage, EventBus } from './event-bus';
@@ -20,10 +21,11 @@ const DRAIN_MS = 1_000;
  * The event sockets of this process, and the delivery of committed changes to them (SPEC §7).
  *
  * A change reaches this process from the bus (its own at once, other processes' through Redis), or
- * from the event table when the bus lost it. Each socket keeps, per party it follows, the last version
- * it was given: a change at or below it is a duplicate and skipped, one beyond the next is a gap that
- * is filled from the table first. So whatever order or duplication the bus delivers, each socket sees
- * each version once, in order, and the table (written in the change's own transaction) is the record.
+ * from the event table when the bus lost it. Per party, this process hands changes to its sockets one
+ * at a time and in version order: a change that arrives before the ones it follows first brings them
+ * from the table (the table, written in each change's own transaction, is the record). Each socket also
+ * keeps, per party it follows, the last version it was given: at or below it is a duplicate and skipped,
+ * beyond the next is a gap filled from the table. So each socket sees each version once, in order.
  */
 @Injectable()
 export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
@@ -36,6 +38,8 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   private readonly heard = new Map<number, { version: number; at: number }>();
   /** Fetches of missed changes in flight, shared by every socket that noticed the same gap. */
   private readonly fetches = new Map<string, Promise<PartyChangeRecord[]>>();
+  /** Per party, the changes being handed to sockets, one at a time. */
+  private readonly partyQueues = new Map<number, Promise<void>>();
   private lastSweep = Date.now();
   private closing = false;
 
@@ -67,6 +71,7 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   /** A player's socket authenticated: it follows every party the player has a membership in, from now on. */
   async addPlayer(socket: EventSocket, playerId: number, sessionId: number): Promise<void> {
     socket.subscriber = { kind: 'player', playerId, sessionId };
+    socket.followingSince = Date.now();
     const mine = this.byPlayer.get(playerId) ?? new Set<EventSocket>();
     this.byPlayer.set(playerId, mine);
     mine.add(socket); // first, so that changes moving the player into a party reach it while the rest loads
@@ -90,6 +95,7 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
 
   async subscribe(socket: EventSocket, parties: number[] | 'all'): Promise<void> {
     if (parties === 'all') {
+      if (!socket.all) socket.followingSince = Date.now();
       socket.all = true;
       this.everything.add(socket);
       socket.send({ type: 'subscribed', all: true });
@@ -166,10 +172,33 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Hands a committed change to every socket that follows its party, or that it moves a player of into the party. */
+  /**
+   * A committed change reached this process. Per party, in version order: versions between the last
+   * one heard and this one come from the table first. A party first heard of now may have changes
+   * still in flight on the bus, committed before this one: the recent ones come from the table first
+   * (sockets skip what they already have).
+   */
   private dispatch(record: PartyChangeRecord): void {
-    const heard = this.heard.get(record.party);
-    if (this.sockets.size > 0 && (!heard || heard.version < record.version)) this.heard.set(record.party, { version: record.version, at: Date.now() });
+    if (this.sockets.size === 0) return;
+    const previous = this.partyQueues.get(record.party) ?? Promise.resolve();
+    const next = previous.then(() =>
+      this.guarded(async () => {
+        const heard = this.heard.get(record.party)?.version;
+        if (heard !== undefined && record.version <= heard) return;
+        const before = heard === undefined ? await this.feed.recent(record.party, record.version, new Date(Date.now() - SWEEP_MARGIN_MS)) : [];
+        const missed = heard !== undefined && record.version > heard + 1 ? await this.missed(record.party, heard, record.version - 1) : before;
+        for (const change of [...missed, record]) this.handOut(change);
+        this.heard.set(record.party, { version: record.version, at: Date.now() });
+      }),
+    );
+    this.partyQueues.set(record.party, next);
+    void next.then(() => {
+      if (this.partyQueues.get(record.party) === next) this.partyQueues.delete(record.party);
+    });
+  }
+
+  /** Hands a change to every socket that follows its party, or whose player it moves into the party. */
+  private handOut(record: PartyChangeRecord): void {
     const targets = new Set<EventSocket>([...(this.byParty.get(record.party) ?? []), ...this.everything]);
     for (const move of record.moves) {
       if (move.to !== null) for (const socket of this.byPlayer.get(move.player) ?? []) targets.add(socket);
@@ -180,9 +209,14 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   private async deliver(socket: EventSocket, record: PartyChangeRecord): Promise<void> {
     let followed = socket.parties.get(record.party);
     if (!followed) {
-      // Not followed yet: the trusted server subscribed to all, or a change that lets the player in.
+      // Not followed yet: the trusted server subscribed to all, or a change that lets the player in. A
+      // change older than the socket's following (the table's, brought by a catch-up) counts only if the
+      // player is still in the party (else they joined and left before connecting).
       const movesIn = record.moves.some((move) => move.player === socket.playerId && move.to !== null);
       if (!socket.all && !movesIn) return;
+      if (Date.parse(record.at) < socket.followingSince) {
+        if (socket.playerId === null || (await this.feed.positionOf(record.party, socket.playerId)) === null) return;
+      }
       followed = this.follow(socket, record.party, { seen: record.version - 1, position: null });
     }
     if (record.version <= followed.seen) return; // a duplicate (the bus and a catch-up both brought it)
@@ -203,6 +237,8 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   private show(socket: EventSocket, followed: Followed, record: PartyChangeRecord, kind: string): void {
     if (record.version <= followed.seen) return;
     followed.seen = record.version;
+    const movesIn = record.moves.some((move) => move.player === socket.playerId && move.to !== null);
+    if (socket.playerId !== null && followed.position === null && !movesIn) return; // removed: nothing of the party after it
     const stamp = { party: record.party, version: record.version, at: record.at };
     const playerId = socket.playerId;
     if (playerId === null) {
@@ -217,24 +253,28 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     if (view.after === null) this.unfollow(socket, record.party);
   }
 
-  private async replay(socket: EventSocket, partyId: number, asked: number): Promise<void> {
-    const since = Math.max(asked, FIRST_EVENT_VERSION - 1);
-    const current = await this.feed.currentVersion(partyId);
+  private async replay(socket: EventSocket, partyId: number, since: number): Promise<void> {
     const playerId = socket.playerId;
-    const records = current !== null && since < current ? await this.missed(partyId, since, current) : [];
-    const complete = current !== null && since <= current && records.length === current - since;
+    // Where the player stands is read before the version: a change committing in between is then in
+    // the range read below, and its moves say where they stood (see positionBefore).
+    const now = playerId === null ? null : await this.feed.positionOf(partyId, playerId);
+    const current = await this.feed.currentVersion(partyId);
+    const mayAsk = playerId === null || now !== null;
+    if (current === null) return socket.send({ type: 'error', code: playerId === null ? 'PARTY_NOT_FOUND' : 'PERMISSION_DENIED', party: partyId });
+    // More than retention keeps (or a version from the future) is a reset without reading the table,
+    // for those who may see the party now; who may not cannot make the service read 1,000 rows.
+    const tooFar = since > current || current - since > EVENTS_KEPT_PER_PARTY;
+    const records = tooFar ? [] : await this.missed(partyId, since, current);
+    const complete = !tooFar && records.length === current - since;
     if (playerId === null) {
-      if (current === null) return socket.send({ type: 'error', code: 'PARTY_NOT_FOUND', party: partyId });
       if (!complete) socket.send({ type: 'reset', party: partyId, version: current }, 'reset');
       else for (const record of records) this.sendAll(socket, record, 'replayed');
-      const followed = socket.parties.get(partyId);
-      if (followed) followed.seen = Math.max(followed.seen, current);
+      if (socket.all || socket.parties.has(partyId)) this.follow(socket, partyId, { seen: current, position: null });
       return socket.send({ type: 'resumed', party: partyId, version: current });
     }
-    const now = current === null ? null : await this.feed.positionOf(partyId, playerId);
     const wasIn = positionBefore(complete ? records : [], playerId, now);
-    const everIn = wasIn !== null || now !== null || records.some((record) => record.moves.some((move) => move.player === playerId));
-    if (current === null || !everIn) return socket.send({ type: 'error', code: 'PERMISSION_DENIED', party: partyId });
+    const everIn = mayAsk || wasIn !== null || records.some((record) => record.moves.some((move) => move.player === playerId));
+    if (!everIn) return socket.send({ type: 'error', code: 'PERMISSION_DENIED', party: partyId });
     if (!complete) {
       socket.send({ type: 'reset', party: partyId, version: current }, 'reset');
       this.setFollowed(socket, partyId, { seen: current, position: now });
@@ -257,6 +297,7 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private follow(socket: EventSocket, partyId: number, followed: Followed): Followed {
+    if (!this.sockets.has(socket)) return followed; // closed while its state was loading
     socket.parties.set(partyId, followed);
     const audience = this.byParty.get(partyId) ?? new Set<EventSocket>();
     this.byParty.set(partyId, audience);
@@ -306,11 +347,15 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
   private async sweep(): Promise<void> {
     const startedAt = Date.now();
     for (const [party, heard] of this.heard) if (heard.at < startedAt - 2 * SWEEP_MARGIN_MS) this.heard.delete(party);
-    if (this.sockets.size === 0) return;
+    if (this.sockets.size === 0) {
+      this.lastSweep = startedAt; // nobody to deliver to: nothing from before now will be needed
+      return;
+    }
     try {
       for (const { party, first, last } of await this.feed.changedSince(new Date(this.lastSweep - SWEEP_MARGIN_MS))) {
         const heard = this.heard.get(party)?.version ?? first - 1;
         if (last > heard) for (const record of await this.missed(party, Math.max(heard, first - 1), last)) this.dispatch(record);
+        // (dispatch orders them per party and skips what was heard meanwhile)
       }
       this.lastSweep = startedAt;
     } catch (error) {

@@ -32,12 +32,12 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expect(party.version).toBe(1);
       const got = await t.api.web(owner.token, 'get', `/${party.id}`);
       expect(got.headers.etag).toBe('"1"');
-      expect(await eventRows(party.id)).toBe(0);
+      expect(await eventRows(party.id)).toBe(1); // creation's row: no events, the owner moved in
       expectStatus(await t.api.join(joiner, party.id), 200);
       const after = await t.api.web(owner.token, 'get', `/${party.id}`);
       expect(after.headers.etag).toBe('"2"');
       expect(after.body.row.version).toBe(2);
-      expect(await eventRows(party.id)).toBe(1);
+      expect(await eventRows(party.id)).toBe(2);
     });
 
     it('If-Match: the current version writes (and answers the new ETag); a stale one is 412 VERSION_MISMATCH and writes nothing', async () => {
@@ -51,7 +51,7 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expectStatus(stale, 412, 'VERSION_MISMATCH');
       const now = await t.api.getParty(party.id);
       expect(now).toMatchObject({ name: 'After', version: 2 });
-      expect(await eventRows(party.id)).toBe(1);
+      expect(await eventRows(party.id)).toBe(2);
       expectStatus(await edit(owner, party.id, { name: 'Weak' }, 'W/"2"'), 200);
       expectStatus(await edit(owner, party.id, { name: 'Any' }, '*'), 200);
     });
@@ -76,7 +76,13 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/bans/${outsider.id}`), 200);
       expectStatus(await t.api.web(member.token, 'put', `/${party.id}/members/me`, { data: '' }), 200);
       expect((await t.api.getParty(party.id)).version).toBe(3);
-      expect(await eventRows(party.id)).toBe(2);
+      expect(await eventRows(party.id)).toBe(3);
+      // Variables are a map: the same ones in another order are no change either.
+      expectStatus(await edit(owner, party.id, { variables: { a: '1', b: '2' } }), 200); // v4
+      expectStatus(await edit(owner, party.id, { variables: { b: '2', a: '1' } }), 200);
+      expectStatus(await t.api.web(member.token, 'put', `/${party.id}/members/me`, { variables: { x: '1', y: '2' } }), 200); // v5
+      expectStatus(await t.api.web(member.token, 'put', `/${party.id}/members/me`, { variables: { y: '2', x: '1' } }), 200);
+      expect((await t.api.getParty(party.id)).version).toBe(5);
     });
   });
 
@@ -141,6 +147,15 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expect((await socket.closed).code).toBe(1009);
     });
 
+    it('more than 20 messages a second are refused with RATE_LIMITED', async () => {
+      const [player] = await t.api.players(1);
+      const socket = await ready(player);
+      for (let i = 0; i < 25; i++) socket.send({ type: 'dance' });
+      await socket.next((m) => m.type === 'error' && m.code === 'RATE_LIMITED');
+      expect(socket.messages.filter((m) => m.code === 'VALIDATION_FAILED').length).toBeLessThanOrEqual(20);
+      expect(socket.ws.readyState).toBe(WebSocket.OPEN);
+    });
+
     it('at most 5 sockets per player: a sixth closes the oldest with 4409', async () => {
       const [player] = await t.api.players(1);
       const sockets: EventClient[] = [];
@@ -162,19 +177,52 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expect(server.messages.some((m) => m.party === b.id)).toBe(false);
       server.send({ type: 'unsubscribe', parties: [a.id] });
       await server.next((m) => m.type === 'unsubscribed');
+      expectStatus(await edit(owner, a.id, { desc: 'a3' }), 200); // not subscribed any more
       server.send({ type: 'subscribe', all: true });
       await server.next((m) => m.type === 'subscribed' && m.all === true);
       server.send({ type: 'unsubscribe', parties: [b.id] });
       await server.next((m) => m.type === 'unsubscribed' && Array.isArray(m.parties));
       expectStatus(await edit(owner, b.id, { desc: 'b3' }), 200);
+      expectStatus(await edit(owner, a.id, { desc: 'a4' }), 200);
       await server.until(b.id, 3);
-      expect(server.messages.filter((m) => m.party === a.id && m.version === 3)).toEqual([]);
+      await server.until(a.id, 4);
+      expect(server.seen(a.id)).toEqual([
+        [2, 'party.updated'],
+        [4, 'party.updated'],
+      ]);
+      expect(server.seen(b.id)).toEqual([[3, 'party.updated']]);
     });
   });
 
   it('who receives what (SPEC §7): every event type, seen by owner, admin, member, requesters, removed players, an outsider and the server', async () => {
     const sockets = await runVisibilityMatrix(t.api, [t.api], [t.app.url]);
     clients.push(...sockets);
+  });
+
+  it('one change, several events, one version: an owner leaving (member.left, owner.changed), the last member leaving (party.deleted, member.left)', async () => {
+    const [owner, heir, requester] = await t.api.players(3);
+    const party = await t.api.party(owner, { is_private: true });
+    const requestId = (await t.api.join(heir, party.id)).body.row.id as number; // v2
+    expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/waiting/${requestId}`), 200); // v3
+    expectStatus(await t.api.join(requester, party.id), 200); // v4
+    const [ownerSocket, heirSocket, requesterSocket] = [await ready(owner), await ready(heir), await ready(requester)];
+    expectStatus(await t.api.web(owner.token, 'delete', `/${party.id}`), 200); // v5: the owner leaves
+    expectStatus(await t.api.web(heir.token, 'delete', `/${party.id}`), 200); // v6: the last member leaves
+    await heirSocket.until(party.id, 6);
+    await requesterSocket.until(party.id, 6);
+    await ownerSocket.until(party.id, 5);
+    expect(ownerSocket.seen(party.id)).toEqual([
+      [5, 'member.left'],
+      [5, 'owner.changed'],
+    ]);
+    expect(heirSocket.seen(party.id)).toEqual([
+      [5, 'member.left'],
+      [5, 'owner.changed'],
+      [6, 'party.deleted'], // SPEC §7's table order within one change
+      [6, 'member.left'],
+    ]);
+    expect(requesterSocket.seen(party.id)).toEqual([[6, 'party.deleted']]);
+    expect(await eventRows(party.id)).toBe(6);
   });
 
   describe('resume', () => {
@@ -222,13 +270,14 @@ describeApi('realtime events, versions and optimistic concurrency', () => {
       expect(await stranger.next((m) => m.type === 'error')).toEqual({ type: 'error', code: 'PERMISSION_DENIED', party: party.id });
     });
 
-    it('a kicked player resuming from before the kick gets the changes up to the kick, and nothing after', async () => {
+    it('a kicked player resuming from before the kick gets the changes up to the kick, and nothing after (not even their ban)', async () => {
       const [owner, kicked] = await t.api.players(2);
       const party = await t.api.party(owner);
       expectStatus(await t.api.join(kicked, party.id), 200); // v2
       expectStatus(await edit(owner, party.id, { desc: 'v3' }), 200);
       expectStatus(await t.api.web(owner.token, 'delete', `/${party.id}/members/${kicked.id}`), 200); // v4
-      expectStatus(await edit(owner, party.id, { desc: 'v5' }), 200);
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}/bans/${kicked.id}`), 200); // v5
+      expectStatus(await edit(owner, party.id, { desc: 'v6' }), 200);
       const socket = await ready(kicked);
       socket.send({ type: 'resume', party: party.id, since: 2 });
       await socket.next((m) => m.type === 'resumed');

@@ -36,19 +36,14 @@ export class PartyChangeLog {
   }
 
   /**
-   * A new party is version 1 and has no event (SPEC §7), but its owner's sockets must follow it from
-   * then on: they are told, after the commit, by a change with no events that moves the owner in. It
-   * is not recorded: a socket that misses it finds the party when the player next connects.
+   * A new party is version 1. It sends no event (SPEC §7), but it has its row like every version, one
+   * with no events that moves the owner in: the owner's connected sockets follow the party from then
+   * on, and a process that missed the publish finds it in the table like any other change.
    */
-  created(party: Party, tx: EntityManager): void {
-    if (party.ownerId === null) return;
-    const record: PartyChangeRecord = {
-      party: party.id,
-      version: party.version,
-      at: party.createdAt.toISOString(),
-      events: [],
-      moves: [{ player: party.ownerId, from: null, to: 'owner' }],
-    };
+  async created(party: Party, tx: EntityManager): Promise<void> {
+    const moves = party.ownerId === null ? [] : [{ player: party.ownerId, from: null, to: 'owner' as const }];
+    const record: PartyChangeRecord = { party: party.id, version: party.version, at: party.createdAt.toISOString(), events: [], moves };
+    await this.events.insert(record, tx);
     this.transactions.afterCommit(tx, () => this.bus.publish({ kind: 'change', record }));
   }
 

@@ -40,10 +40,7 @@ export interface Move {
   to: Position;
 }
 
-/**
- * One committed change of one party: its version, its events in SPEC order, and whom it moved. (A
- * party's creation, version 1, has no events and no row; its owner's sockets are told by one with none.)
- */
+/** One committed change of one party: its version, its events in SPEC order, and whom it moved (creation: none, and the owner in). */
 export interface PartyChangeRecord {
   party: number;
   version: number;
@@ -131,9 +128,6 @@ export function viewOf(record: PartyChangeRecord, player: number, current: Posit
   const hidden = record.events.length > 0 && events.length === 0 && (isAccepted(before) || isAccepted(after));
   return { events, hidden, after };
 }
-
-/** Creation is version 1 and has no event: a change's events start at version 2. */
-export const FIRST_EVENT_VERSION = 2;
 
 /** Where a player stood just before `records` (consecutive changes): the first move of theirs says; else where they stand now. */
 export function positionBefore(records: PartyChangeRecord[], player: number, now: Position): Position {
