@@ -38,8 +38,9 @@ abstract class EventGateway implements OnGatewayConnection {
     ws.on('close', () => this.sockets.remove(socket));
     ws.on('error', () => this.sockets.remove(socket)); // ws closes the socket itself (1009 for an oversized message)
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (!socket.takeMessage())
+      if (!socket.takeMessage()) {
         return socket.send({ type: 'error', code: ErrorCode.RATE_LIMITED, message: `at most ${MAX_MESSAGES_PER_SECOND} messages a second` });
+      }
       const message = isBinary ? { invalid: 'messages are JSON text' } : parseInbound(rawText(data));
       if ('invalid' in message) return socket.send({ type: 'error', code: ErrorCode.VALIDATION_FAILED, message: message.invalid });
       socket.handleInOrder(() => this.handle(socket, message).catch((error: unknown) => this.failed(socket, error)));
