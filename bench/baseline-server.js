@@ -4,7 +4,7 @@
  * service, so the bench can say how much of the service's cost is the framework stack (Nest, Express,
  * class-validator, TypeORM) rather than the database work itself.
  *
- * Bare `node:http` + a mysql2 pool, answering only:
+ * Bare `node:http` + a mysql2 pool (+ ioredis with REDIS_URL), answering only:
  *   GET    /api/table/services/parties/:id   get a party
  *   POST   /api/table/services/parties/:id   join it (public party: accepted at once)
  *   DELETE /api/table/services/parties/:id   leave it
@@ -17,12 +17,27 @@
  * the session lookup is ONE query (TypeORM's findOne with a relation issues two: a DISTINCT id subquery,
  * then the row), and the membership id comes from insertId instead of `INSERT … RETURNING id`.
  *
+ * It also does the per-request work SPEC asks of the service, so the ratio compares like with like:
+ * with REDIS_URL, the per-player rate-limit counter (the service's Redis script) on every request, and
+ * after each write's COMMIT a PUBLISH of its change to the events channel; every write raises the
+ * party's version and inserts its party_event row in the write's transaction (SPEC §7).
+ *
  * Plain JavaScript on purpose: run with bare `node`, so its RSS is not inflated by a TypeScript loader.
- * Env: DATABASE_URL (mysql:// or mariadb://), PORT, DB_POOL_SIZE (default 10, the service's default).
+ * Env: DATABASE_URL (mysql:// or mariadb://), PORT, DB_POOL_SIZE (default 10, the service's default),
+ * REDIS_URL, REDIS_KEY_PREFIX, REDIS_EVENTS_CHANNEL (the service's defaults).
  */
 const http = require('node:http');
 const { createHash } = require('node:crypto');
 const mysql = require('mysql2/promise');
+const Redis = require('ioredis');
+
+/** The service's rate-limit script (src/common/rate-limit/rate-limit.store.ts): count and start the window in one round trip. */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('PTTL', KEYS[1])}`;
+const RATE_WINDOW_MS = 60_000;
+const RATE_LIMIT_PLAYER = Number(process.env.RATE_LIMIT_PLAYER || 600);
 
 const MAX_BODY_BYTES = 256 * 1024;
 const MAX_ATTEMPTS = 4; // the service retries a deadlock or lock-wait timeout this many times
@@ -30,7 +45,8 @@ const ROLE = { OWNER: 1, MEMBER: 3 };
 const STATUS = { WAITING: 0, ACCEPTED: 1 };
 const PARTY_PATH = /^\/api\/table\/services\/parties\/(\d{1,10})$/;
 
-const PARTY_COLUMNS = 'id, name, description, image, max_member_count, member_count, is_private, teams, channels, data, variables, owner_id, created_at';
+const PARTY_COLUMNS =
+  'id, name, description, image, max_member_count, member_count, is_private, teams, channels, data, variables, owner_id, created_at, version';
 const MEMBERSHIP_COLUMNS = 'id, party_id, player_id, role, status, data, variables, channels, team, created_at';
 const SESSION_PLAYER_COLUMNS = 'p.id AS p_id, p.is_ban';
 
@@ -70,6 +86,35 @@ async function authenticate(pool, authorization) {
   if (rows.length === 0) throw new HttpError(401, 'UNAUTHENTICATED', 'session token is unknown or expired');
   if (rows[0].is_ban) throw new HttpError(403, 'BANNED', `player ${rows[0].p_id} is banned`);
   return rows[0].p_id;
+}
+
+/** The per-player counter, as the service's RateLimiter counts it (when there is a Redis). */
+async function countRequest(redis, playerId) {
+  if (!redis) return;
+  const [count] = await redis.eval(HIT_SCRIPT, 1, `${process.env.REDIS_KEY_PREFIX || 'party:ratelimit:'}player:${playerId}`, RATE_WINDOW_MS);
+  if (count > RATE_LIMIT_PLAYER) throw new HttpError(429, 'RATE_LIMITED', 'too many requests');
+}
+
+/** SPEC §7 in the write's transaction: the version raised by one, and the change's event row. */
+async function recordChange(connection, party, type, membership, moves) {
+  const version = party.version + 1;
+  await connection.query('UPDATE party SET version = ? WHERE id = ?', [version, party.id]);
+  const record = { party: party.id, version, at: new Date().toISOString(), events: [{ type, data: { membership } }], moves };
+  await connection.query('INSERT INTO party_event (party_id, version, events, moves, created_at) VALUES (?, ?, ?, ?, ?)', [
+    party.id,
+    version,
+    JSON.stringify(record.events),
+    JSON.stringify(record.moves),
+    new Date(record.at),
+  ]);
+  return record;
+}
+
+/** After COMMIT: the change goes to the other processes, as the service's EventBus sends it. */
+function publish(redis, record) {
+  if (!redis) return;
+  const message = JSON.stringify({ origin: 'baseline', message: { kind: 'change', record } });
+  redis.publish(process.env.REDIS_EVENTS_CHANNEL || 'party:events', message).catch(() => undefined);
 }
 
 /** The service's transaction shape: READ COMMITTED, retried on deadlock (1213) or lock-wait timeout (1205). */
@@ -128,9 +173,9 @@ async function readJoinState(db, partyId, playerId, lock) {
 const partyFull = (party) => new HttpError(409, 'PARTY_FULL', `party ${party.id} is full (${party.max_member_count} members)`);
 
 /** PartyService.join for a body without team or channels: refuse early without the lock, then lock, re-check, take a seat, insert. */
-async function join(pool, partyId, playerId) {
+async function join(pool, redis, partyId, playerId) {
   await readJoinState(pool, partyId, playerId, false);
-  return inTransaction(pool, async (connection) => {
+  const { answer, record } = await inTransaction(pool, async (connection) => {
     const party = await readJoinState(connection, partyId, playerId, true);
     if (!party.is_private) {
       const [seat] = await connection.query('UPDATE party SET member_count = member_count + 1 WHERE id = ? AND member_count < max_member_count', [partyId]);
@@ -151,14 +196,18 @@ async function join(pool, partyId, playerId) {
       'INSERT INTO membership (party_id, player_id, role, status, data, variables, channels, team, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       Object.values(membership),
     );
-    return { row: membershipView({ id: inserted.insertId, ...membership }) };
+    const view = membershipView({ id: inserted.insertId, ...membership });
+    const move = { player: playerId, from: null, to: party.is_private ? 'waiting' : 'member' };
+    return { answer: { row: view }, record: await recordChange(connection, party, party.is_private ? 'request.created' : 'member.joined', view, [move]) };
   });
+  publish(redis, record);
+  return answer;
 }
 
 /** PartyService.leave for a non-owner (the bench never makes an owner leave; owner succession is not copied here). */
-function leave(pool, partyId, playerId) {
-  return inTransaction(pool, async (connection) => {
-    await lockParty(connection, partyId);
+async function leave(pool, redis, partyId, playerId) {
+  const { answer, record } = await inTransaction(pool, async (connection) => {
+    const party = await lockParty(connection, partyId);
     const [rows] = await connection.query(`SELECT ${MEMBERSHIP_COLUMNS} FROM membership WHERE party_id = ? AND player_id = ? LIMIT 1`, [partyId, playerId]);
     if (rows.length === 0) throw new HttpError(404, 'MEMBERSHIP_NOT_FOUND', `player ${playerId} is not in party ${partyId}`);
     const membership = rows[0];
@@ -167,8 +216,13 @@ function leave(pool, partyId, playerId) {
     if (membership.status === STATUS.ACCEPTED) {
       await connection.query('UPDATE party SET member_count = member_count - 1 WHERE id = ? AND member_count > 0', [partyId]);
     }
-    return { row: membershipView(membership) };
+    const view = membershipView(membership);
+    const waiting = membership.status === STATUS.WAITING;
+    const move = { player: playerId, from: waiting ? 'waiting' : 'member', to: null };
+    return { answer: { row: view, affected: 1 }, record: await recordChange(connection, party, waiting ? 'request.withdrawn' : 'member.left', view, [move]) };
   });
+  publish(redis, record);
+  return answer;
 }
 
 /** The service's PartyView: simple-json columns are parsed, and teams/channels leave as JSON strings again. */
@@ -187,6 +241,7 @@ function partyView(row) {
     owner: row.owner_id,
     member_count: row.member_count,
     created_at: row.created_at.toISOString(),
+    version: row.version,
   };
 }
 
@@ -226,7 +281,7 @@ function readJsonBody(request) {
   });
 }
 
-async function route(pool, request) {
+async function route(pool, redis, request) {
   const { pathname } = new URL(request.url ?? '/', 'http://localhost');
   if (request.method === 'GET' && pathname === '/health') return { status: 'ok' };
   const match = PARTY_PATH.exec(pathname);
@@ -236,9 +291,10 @@ async function route(pool, request) {
 
   if (request.method === 'POST') await readJsonBody(request);
   const playerId = await authenticate(pool, request.headers.authorization);
+  await countRequest(redis, playerId);
   if (request.method === 'GET') return getParty(pool, partyId);
-  if (request.method === 'POST') return join(pool, partyId, playerId);
-  if (request.method === 'DELETE') return leave(pool, partyId, playerId);
+  if (request.method === 'POST') return join(pool, redis, partyId, playerId);
+  if (request.method === 'DELETE') return leave(pool, redis, partyId, playerId);
   throw new HttpError(404, 'NOT_FOUND', `no route ${request.method} ${pathname}`);
 }
 
@@ -250,8 +306,10 @@ function send(response, statusCode, body) {
 
 function main() {
   const pool = createPool(process.env.DATABASE_URL, Number(process.env.DB_POOL_SIZE || 10));
+  const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  redis?.on('error', () => undefined);
   const server = http.createServer((request, response) => {
-    route(pool, request).then(
+    route(pool, redis, request).then(
       (body) => send(response, 200, body),
       (error) => {
         if (error instanceof HttpError) return send(response, error.statusCode, { statusCode: error.statusCode, code: error.code, message: error.message });
@@ -262,7 +320,7 @@ function main() {
   });
   // Same as Node's default for the service (Express on node:http): keep-alive connections, no extra tuning.
   server.listen(Number(process.env.PORT || 3001), '127.0.0.1', () => console.log(`baseline listening on 127.0.0.1:${server.address().port}`));
-  const stop = () => server.close(() => pool.end().finally(() => process.exit(0)));
+  const stop = () => server.close(() => pool.end().finally(() => (redis?.disconnect(), process.exit(0))));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -79,19 +79,30 @@ export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   }
 }
 
+/** The largest VmRSS among the process and its children (a cluster's primary and workers): memory per serving process. */
+function largestRssMb(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // gone, or no children file
+  }
+  return Math.max(...[pid, ...children].map((each) => memoryMb(each, 'VmRSS') ?? 0));
+}
+
 /**
- * Polls VmRSS while a scenario runs and returns its peak. (VmHWM is the peak over the whole life of the
- * process, seeding included, so it cannot tell one scenario from another.)
+ * Polls VmRSS while a scenario runs and returns its peak, per process. (VmHWM is the peak over the whole
+ * life of the process, seeding included, so it cannot tell one scenario from another.)
  */
 export function sampleRss(pid: number, everyMs = 100): { stop(): number } {
-  let peak = memoryMb(pid, 'VmRSS') ?? 0;
+  let peak = largestRssMb(pid);
   const timer = setInterval(() => {
-    peak = Math.max(peak, memoryMb(pid, 'VmRSS') ?? 0);
+    peak = Math.max(peak, largestRssMb(pid));
   }, everyMs);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, memoryMb(pid, 'VmRSS') ?? 0);
+      return Math.max(peak, largestRssMb(pid));
     },
   };
 }

@@ -8,7 +8,8 @@
  *
  * Knobs for quick trial runs (the defaults are the benchmark): BENCH_CONNECTIONS (50),
  * BENCH_DURATION seconds per scenario (10), BENCH_WARMUP seconds before each scenario (2),
- * BENCH_REALTIME=0 skips the realtime scenarios (bench/realtime.ts), BENCH_REDIS_URL (local Redis).
+ * BENCH_RUNS alternating service/baseline runs of the compared scenarios (3), BENCH_REALTIME=0 skips
+ * the realtime scenarios (bench/realtime.ts), BENCH_WORKERS=0 the 2-worker cluster run, BENCH_REDIS_URL.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { request, RequestsFor, runLoad } from './load';
+import { LoadResult, request, RequestsFor, runLoad } from './load';
 import { freePort, killAllServersNow, memoryMb, ServerProcess, sleep, startServer, stopAllServers, stopServer } from './processes';
 import { formatErrors, formatTable, Row, ServerName } from './report';
 import { formatRealtime, runFanOut, runIdle, seedBigParty } from './realtime';
@@ -34,6 +35,8 @@ const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
 const SETTINGS = {
   realtime: process.env.BENCH_REALTIME !== '0',
+  workers: process.env.BENCH_WORKERS !== '0',
+  runs: positiveIntFromEnv('BENCH_RUNS', 3),
   connections: positiveIntFromEnv('BENCH_CONNECTIONS', 50),
   durationSeconds: positiveIntFromEnv('BENCH_DURATION', 10),
   warmupSeconds: positiveIntFromEnv('BENCH_WARMUP', 2, true),
@@ -103,46 +106,71 @@ async function main(): Promise<void> {
   const serviceEnv = {
     NODE_ENV: 'production',
     SERVER_KEY,
-    RATE_LIMIT_ENABLED: 'false', // the per-player limit would turn the load into 429s: measure the service, not the limiter
-    REDIS_URL, // each change is also published for other processes, as in a multi-process deployment
+    // Limits on, as in production, but high enough never to be reached: the counting is measured, not 429s.
+    RATE_LIMIT_ENABLED: 'true',
+    RATE_LIMIT_PLAYER: '10000000',
+    REDIS_URL, // counters shared through Redis, and each change published for other processes, as in a multi-process deployment
   };
-  const service = await start('service', 'dist/main.js', '/health/ready', databaseUrl, serviceEnv);
+  const startService = (name: ServerName, extra: NodeJS.ProcessEnv = {}) =>
+    start(name, 'dist/main.js', '/health/ready', databaseUrl, { ...serviceEnv, ...extra });
+  const startBaseline = () =>
+    start('baseline', 'bench/baseline-server.js', '/health', databaseUrl, { REDIS_URL, RATE_LIMIT_PLAYER: serviceEnv.RATE_LIMIT_PLAYER });
+  let service = await startService('service');
   console.log('seeding through the service API…');
   const seeded = await seed(service.url, SERVER_KEY, SETTINGS.connections);
   console.log(
     `seeded ${seeded.players.length} players with sessions, ${seeded.partyCount} parties (${seeded.searchMatches} match "${SEARCH_QUERY}"), ` +
       `big party ${seeded.bigPartyId} with ${seeded.bigPartyMembers} members`,
   );
-  for (const scenario of [SCENARIOS.get, SCENARIOS.search, SCENARIOS.members, SCENARIOS.churn]) {
-    rows.push(await runScenario(service, 'service', scenario, seeded));
-  }
+  for (const scenario of [SCENARIOS.search, SCENARIOS.members]) record(rows, 'service', scenario, await runScenario(service, 'service', scenario, seeded));
   let realtime = '';
   if (SETTINGS.realtime) {
     console.log('realtime: seeding a party of 1,000 members…');
     const members = await seedBigParty(service.url, SERVER_KEY);
-    const startAnother = (name: string, extra: NodeJS.ProcessEnv) => start(name, 'dist/main.js', '/health/ready', databaseUrl, { ...serviceEnv, ...extra });
-    const fanOut = await runFanOut(startAnother, members, service);
+    const fanOut = await runFanOut((name, extra) => start(name, 'dist/main.js', '/health/ready', databaseUrl, { ...serviceEnv, ...extra }), members, service);
     console.log(`  realtime fan-out: p50 ${fanOut.p50Ms} ms, p95 ${fanOut.p95Ms} ms, p99 ${fanOut.p99Ms} ms, ${fanOut.missing} missing`);
-    const idle = await runIdle(startAnother, members);
+    const idle = await runIdle((name, extra) => start(name, 'dist/main.js', '/health/ready', databaseUrl, { ...serviceEnv, ...extra }), members);
     console.log(`  realtime idle: ${idle.sockets} sockets, RSS ${idle.rssMb?.toFixed(0)} MB, lag p99 ${idle.eventLoopLagP99Ms} ms`);
     realtime = formatRealtime(fanOut, idle);
   }
   await stopAndNote(service);
 
-  // Then the baseline, on the same database and data, with the service stopped.
-  const baseline = await start('baseline', 'bench/baseline-server.js', '/health', databaseUrl, {});
-  for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) {
-    rows.push(await runScenario(baseline, 'baseline', scenario, seeded));
+  // The compared scenarios: service and baseline take turns, each run on a freshly started server, so
+  // a slow moment of the machine (MariaDB flushing, another process) falls on both.
+  for (let run = 1; run <= SETTINGS.runs; run++) {
+    console.log(`run ${run} of ${SETTINGS.runs}`);
+    service = await startService('service');
+    for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) record(rows, 'service', scenario, await runScenario(service, 'service', scenario, seeded));
+    await stopAndNote(service);
+    const baseline = await startBaseline();
+    for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) record(rows, 'baseline', scenario, await runScenario(baseline, 'baseline', scenario, seeded));
+    await stopAndNote(baseline);
   }
-  await stopAndNote(baseline);
+
+  // Node's cluster: the same service as WEB_CONCURRENCY=2 workers on one port.
+  if (SETTINGS.workers) {
+    const workers = await startService('service, 2 workers', { WEB_CONCURRENCY: '2' });
+    for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) {
+      record(rows, 'service, 2 workers', scenario, await runScenario(workers, 'service, 2 workers', scenario, seeded));
+    }
+    await stopAndNote(workers);
+  }
 
   const order = Object.values(SCENARIOS).map((scenario) => scenario.name);
-  rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || (a.server === 'service' ? -1 : 1));
+  const servers: ServerName[] = ['service', 'service, 2 workers', 'baseline'];
+  rows.sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario) || servers.indexOf(a.server) - servers.indexOf(b.server));
   console.log(`\n${formatTable(rows)}\n`);
   console.log(formatErrors(rows));
   if (realtime) console.log(`${realtime}\n`);
   for (const note of notes) console.log(`- ${note}`);
   console.log(`\nload average at the end ${formatLoad()}; total ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+/** Adds a run's result to its (scenario, server) row. */
+function record(rows: Row[], server: ServerName, scenario: Scenario, result: LoadResult): void {
+  const row = rows.find((candidate) => candidate.server === server && candidate.scenario === scenario.name);
+  if (row) row.results.push(result);
+  else rows.push({ scenario: scenario.name, server, comparable: scenario.comparable, results: [result] });
 }
 
 /** Which code is measured: the commit, and whether src/ had uncommitted changes when it was built. */
@@ -201,7 +229,7 @@ async function start(name: string, script: string, readyPath: string, databaseUr
 }
 
 /** Warm-up (not measured), then the measured run. Churn runs start and end with the churners out of the party. */
-async function runScenario(server: ServerProcess, serverName: ServerName, scenario: Scenario, seeded: Seeded): Promise<Row> {
+async function runScenario(server: ServerProcess, serverName: ServerName, scenario: Scenario, seeded: Seeded): Promise<LoadResult> {
   const load = (durationSeconds: number) =>
     runLoad({
       url: server.url,
@@ -225,7 +253,7 @@ async function runScenario(server: ServerProcess, serverName: ServerName, scenar
     `  ${serverName} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
       `${result.errors} errors, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
   );
-  return { scenario: scenario.name, server: serverName, comparable: scenario.comparable, result };
+  return result;
 }
 
 /**

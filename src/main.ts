@@ -1,7 +1,9 @@
 import './config/env-file';
 import 'reflect-metadata';
 import { INestApplication, Logger } from '@nestjs/common';
+import cluster from 'node:cluster';
 import { createApp } from './app.factory';
+import { runWorkers } from './cluster';
 import { ShutdownDrain } from './common/http/shutdown-drain';
 import { ConfigError, loadConfig } from './config/app-config';
 
@@ -10,6 +12,7 @@ const SHUTDOWN_DEADLINE_MS = 9500;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers);
   const app = await createApp(config);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutDown(app, signal));
   await app.listen(config.port);

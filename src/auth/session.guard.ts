@@ -36,6 +36,8 @@ export class SessionGuard implements CanActivate {
    * before any lookup; a token that turns out good takes its count back.
    */
   async authenticate(token: string, address: string): Promise<SessionOwner> {
+    const known = this.sessions.recentlyVerified(token);
+    if (known) return known; // a token verified moments ago is no failed authentication to count
     await this.limiter.consume('authFailure', address);
     let session;
     try {

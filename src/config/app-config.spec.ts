@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: url, SERVER_KEY: KEY }).database).toMatchObject(expected);
   });
 
+  it('WEB_CONCURRENCY above 1 needs MySQL and Redis: workers share nothing else', () => {
+    expect(() => loadConfig({ SERVER_KEY: KEY, WEB_CONCURRENCY: '2' })).toThrow('WEB_CONCURRENCY above 1 needs DATABASE_URL (MySQL/MariaDB) and REDIS_URL');
+    expect(() => loadConfig({ SERVER_KEY: KEY, WEB_CONCURRENCY: '2', DATABASE_URL: 'mysql://u@h/d' })).toThrow(ConfigError);
+    expect(loadConfig({ SERVER_KEY: KEY, WEB_CONCURRENCY: '2', DATABASE_URL: 'mysql://u@h/d', REDIS_URL: 'redis://r' }).workers).toBe(2);
+    expect(loadConfig({ SERVER_KEY: KEY }).workers).toBe(1);
+  });
+
   it.each([
     ['SESSION_TTL', '12h', 'sessionTtlSeconds', 43200],
     ['SESSION_TTL', '30m', 'sessionTtlSeconds', 1800],

@@ -64,6 +64,8 @@ export interface RealtimeConfig {
 
 export interface AppConfig {
   port: number;
+  /** Worker processes on this host (Node's cluster), all on `port`; 1 = this process serves alone. */
+  workers: number;
   /** A request not done by then is answered 503 SERVICE_UNAVAILABLE. */
   requestTimeoutMs: number;
   environment: string;
@@ -153,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const config: AppConfig = {
     port: integer('PORT', 3000, 0, 65535),
+    workers: integer('WEB_CONCURRENCY', 1, 1, 64),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 1800, 100, 600_000),
     environment,
     database: parseDatabase(env, problems, {
@@ -195,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logging: { level: logLevel(env.LOG_LEVEL, problems), pretty: boolean('LOG_PRETTY', false) },
     metrics: { enabled: boolean('METRICS_ENABLED', true), port: integer('METRICS_PORT', 0, 0, 65535) || null },
   };
+  if (config.workers > 1 && (config.database.kind === 'embedded' || !config.realtime.redisUrl)) {
+    // Workers share nothing but the database and Redis: the embedded file has one writer, and events and rate limits cross processes through Redis.
+    problems.push('WEB_CONCURRENCY above 1 needs DATABASE_URL (MySQL/MariaDB) and REDIS_URL');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

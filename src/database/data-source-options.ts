@@ -39,6 +39,9 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       queueLimit: database.pool.queueLimit,
       connectTimeout: database.pool.acquireTimeoutMs,
       enableKeepAlive: true,
+      // mysql2 would capture a stack trace on every query for its error messages (3% of a GET's CPU);
+      // errors are still thrown, and logged with the request id that says which request failed.
+      trace: false,
     },
   };
 }

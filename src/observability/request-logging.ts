@@ -34,12 +34,14 @@ export class RequestLogging {
   readonly middleware: HttpLogger<IncomingMessage, ServerResponse>;
 
   constructor(config: LoggingConfig) {
-    this.logger = pino({
-      level: config.level,
-      ...(config.pretty
-        ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } }
-        : {}),
-    });
+    this.logger = config.pretty
+      ? pino({
+          level: config.level,
+          transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+        })
+      : // Asynchronous writes: lines logged while a write is under way go out together in the next one, instead
+        // of one blocking write(2) per request line (a third of GET throughput); pino flushes them at exit.
+        pino({ level: config.level }, pino.destination({ dest: 1, sync: false }));
     this.middleware = pinoHttp({
       logger: this.logger,
       quietReqLogger: true,

@@ -6,6 +6,7 @@ import { Session } from './entities/session.entity';
 import { PlayerRepository } from './player.repository';
 import { PlayersService } from './players.service';
 import { PlayersTrustedController } from './players.trusted.controller';
+import { SessionCache } from './session-cache';
 import { SessionRepository } from './session.repository';
 import { SessionsService } from './sessions.service';
 
@@ -13,7 +14,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Player, Session]), EventBusModule],
   controllers: [PlayersTrustedController],
-  providers: [PlayerRepository, SessionRepository, PlayersService, SessionsService],
+  providers: [PlayerRepository, SessionRepository, SessionCache, PlayersService, SessionsService],
   exports: [PlayersService, SessionsService],
 })
 export class PlayersModule {}

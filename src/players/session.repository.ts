@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, LessThan, Repository } from 'typeorm';
-import { columnValue } from '../database/fixed-sql';
+import { columnValue, hydrate } from '../database/fixed-sql';
 import { Session } from './entities/session.entity';
 
 /** Who a session belongs to: just what authentication needs. */
@@ -11,13 +11,26 @@ export interface SessionOwner {
   isBan: boolean;
   /** Ended by a ban: 403 while the ban lasts, 401 after. */
   revoked: boolean;
+  expiresAt: Date;
 }
 
-const SELECT_OWNERS = 'SELECT s.id AS session_id, s.revoked, p.id, p.is_ban FROM session s INNER JOIN player p ON p.id = s.player_id';
-type OwnerRow = { session_id: number | string; id: number | string; is_ban: number | string | boolean; revoked: number | string | boolean };
+const SELECT_OWNERS = 'SELECT s.id AS session_id, s.revoked, s.expires_at, p.id, p.is_ban FROM session s INNER JOIN player p ON p.id = s.player_id';
+type OwnerRow = {
+  session_id: number | string;
+  id: number | string;
+  is_ban: number | string | boolean;
+  revoked: number | string | boolean;
+  expires_at: Date | string;
+};
 
-function toOwner(row: OwnerRow): SessionOwner {
-  return { sessionId: Number(row.session_id), playerId: Number(row.id), isBan: Boolean(Number(row.is_ban)), revoked: Boolean(Number(row.revoked)) };
+function toOwner(manager: EntityManager, row: OwnerRow): SessionOwner {
+  return {
+    sessionId: Number(row.session_id),
+    playerId: Number(row.id),
+    isBan: Boolean(Number(row.is_ban)),
+    revoked: Boolean(Number(row.revoked)),
+    expiresAt: hydrate(manager, Session, { expires_at: row.expires_at }).expiresAt, // the driver's reading (SQLite keeps UTC text)
+  };
 }
 
 /** Every statement about the `session` table. Methods that take `tx` run inside the caller's transaction. */
@@ -36,7 +49,7 @@ export class SessionRepository {
       tokenHash,
       columnValue(manager, Session, 'expiresAt', now),
     ]);
-    return row ? toOwner(row) : null;
+    return row ? toOwner(manager, row) : null;
   }
 
   /** The owners of those of `sessionIds` that have not expired by `now` (revoked ones included, marked). */
@@ -46,7 +59,7 @@ export class SessionRepository {
       ...sessionIds,
       columnValue(manager, Session, 'expiresAt', now),
     ]);
-    return rows.map(toOwner);
+    return rows.map((row) => toOwner(manager, row));
   }
 
   /** Ends one session; how many rows went (0 or 1). */
@@ -59,10 +72,11 @@ export class SessionRepository {
     await tx.update(Session, { playerId, revoked: false }, { revoked: true });
   }
 
-  /** Deletes a player's sessions beyond the `keep` newest. */
-  async deleteAllButNewest(playerId: number, keep: number, tx: EntityManager): Promise<void> {
+  /** Deletes a player's sessions beyond the `keep` newest; the ids it deleted. */
+  async deleteAllButNewest(playerId: number, keep: number, tx: EntityManager): Promise<number[]> {
     const older = await tx.find(Session, { select: { id: true }, where: { playerId }, order: { id: 'DESC' }, skip: keep, take: 1000 });
     if (older.length > 0) await tx.delete(Session, { id: In(older.map((session) => session.id)) });
+    return older.map((session) => session.id);
   }
 
   /** Deletes up to `limit` sessions that expired before `now`; how many it deleted. */

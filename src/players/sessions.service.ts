@@ -12,6 +12,7 @@ import { Player } from './entities/player.entity';
 import { PlayerRepository } from './player.repository';
 import { SessionView } from './player.view';
 import { playerBanned, playerNotFound, sessionUnknown } from './players.errors';
+import { SessionCache } from './session-cache';
 import { SessionOwner, SessionRepository } from './session.repository';
 
 /** Live sessions a player may hold; a new one ends the oldest beyond it (README: "Sessions"). */
@@ -33,6 +34,7 @@ export class SessionsService {
     private readonly players: PlayerRepository,
     private readonly transactions: Transactions,
     private readonly bus: EventBus,
+    private readonly cache: SessionCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +58,9 @@ export class SessionsService {
     if (!player) throw playerNotFound(playerId);
     if (player.isBan) throw playerBanned(playerId);
     await this.sessions.insert({ tokenHash: sha256Hex(token), playerId, expiresAt, createdAt: now, revoked: false }, tx);
-    await this.sessions.deleteAllButNewest(playerId, MAX_SESSIONS_PER_PLAYER, tx);
+    for (const ended of await this.sessions.deleteAllButNewest(playerId, MAX_SESSIONS_PER_PLAYER, tx)) {
+      this.transactions.afterCommit(tx, () => this.bus.publish({ kind: 'session-ended', session: ended }));
+    }
     return { player, session: { token, expires_at: expiresAt.toISOString() } };
   }
 
@@ -65,11 +69,18 @@ export class SessionsService {
    * player (also on sessions the ban ended, while it lasts).
    */
   async authenticate(token: string): Promise<SessionOwner> {
-    const owner = await this.sessions.findLiveOwner(sha256Hex(token), new Date());
+    const tokenHash = sha256Hex(token);
+    const owner = await this.sessions.findLiveOwner(tokenHash, new Date());
     if (!owner) throw sessionUnknown();
     if (owner.isBan) throw playerBanned(owner.playerId);
     if (owner.revoked) throw sessionUnknown();
+    this.cache.remember(tokenHash, owner, owner.expiresAt.getTime());
     return owner;
+  }
+
+  /** The session behind a token if it was verified moments ago (see SessionCache); null means: ask authenticate(). */
+  recentlyVerified(token: string): SessionOwner | null {
+    return this.cache.get(sha256Hex(token));
   }
 
   /** Ends the calling session: its token answers 401 from then on. */

@@ -64,6 +64,15 @@ export class EventBus implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Whether every message published from now on reaches this process: always without Redis (one
+   * process), and with Redis while the subscription is up. Caches that rely on the bus's invalidations
+   * (SessionCache) are bypassed while it is not.
+   */
+  get reliable(): boolean {
+    return this.subscriber === null || (this.subscribedOnce && this.subscriber.status === 'ready');
+  }
+
   onMessage(listener: Listener): void {
     this.listeners.push(listener);
   }

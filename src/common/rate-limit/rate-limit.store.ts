@@ -61,9 +61,15 @@ const RELEASE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
+/** The scripts as ioredis commands: sent once, then called by their SHA-1 (EVALSHA) instead of the whole text each time. */
+type ScriptedRedis = Redis & {
+  rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+  rateLimitRelease(key: string): Promise<number>;
+};
+
 /** Counters shared by every service process. */
 export class RedisRateLimitStore implements RateLimitStore {
-  private readonly redis: Redis;
+  private readonly redis: ScriptedRedis;
 
   constructor(
     url: string,
@@ -71,17 +77,20 @@ export class RedisRateLimitStore implements RateLimitStore {
   ) {
     // Fail fast when Redis is away instead of queueing commands: the limiter then counts in this process.
     // A hung Redis (no answer at all) times out as fast as a refused one fails.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 150, lazyConnect: false });
-    this.redis.on('error', () => undefined); // the limiter reports Redis being away, once
+    const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 150, lazyConnect: false });
+    redis.on('error', () => undefined); // the limiter reports Redis being away, once
+    redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    redis.defineCommand('rateLimitRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    this.redis = redis as ScriptedRedis;
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, windowMs)) as [number, number];
+    const [count, ttl] = await this.redis.rateLimitHit(this.prefix + key, windowMs);
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
 
   async release(key: string): Promise<void> {
-    await this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key);
+    await this.redis.rateLimitRelease(this.prefix + key);
   }
 
   close(): Promise<void> {
