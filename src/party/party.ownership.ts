@@ -42,7 +42,10 @@ export class PartyOwnership {
   async remove(change: PartyChange, membership: Membership, tx: EntityManager): Promise<void> {
     const party = change.party;
     await this.memberships.delete(membership.id, tx);
-    if (membership.status === MembershipStatus.ACCEPTED) await this.parties.freeSeat(party.id, tx);
+    if (membership.status === MembershipStatus.ACCEPTED) {
+      await this.parties.freeSeat(party.id, change.nextVersion, tx);
+      change.versionWritten = true;
+    }
     if (membership.role !== MemberRole.OWNER) return;
     const heir = await this.memberships.findSuccessor(party.id, tx);
     if (!heir) {

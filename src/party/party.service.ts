@@ -89,7 +89,10 @@ export class PartyService {
       const { party } = assertMayJoin(await this.parties.lockForJoin(partyId, playerId, tx), partyId, body);
       assertIfMatch(party);
       return this.lock.changing(tx, party, async (change) => {
-        if (!party.isPrivate && !(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
+        if (!party.isPrivate) {
+          if (!(await this.parties.takeSeat(partyId, change.nextVersion, tx))) throw partyFull(party);
+          change.versionWritten = true;
+        }
         const status = party.isPrivate ? MembershipStatus.WAITING : MembershipStatus.ACCEPTED;
         const membership = await this.insertMembership(partyId, playerId, MemberRole.MEMBER, status, body, tx);
         if (party.isPrivate) change.membership('request.created', membership, null, 'waiting');
@@ -154,7 +157,8 @@ export class PartyService {
 
   accept(caller: Caller, partyId: number, membershipId: number): Promise<Row<MembershipView>> {
     return this.decideRequest(caller, partyId, membershipId, async ({ tx, party, change }, request) => {
-      if (!(await this.parties.takeSeat(partyId, tx))) throw partyFull(party);
+      if (!(await this.parties.takeSeat(partyId, change.nextVersion, tx))) throw partyFull(party);
+      change.versionWritten = true;
       await this.memberships.accept(request.id, tx);
       request.status = MembershipStatus.ACCEPTED;
       change.membership('request.accepted', request, 'waiting', 'member');

@@ -30,7 +30,7 @@ export class PartyChangeLog {
   async write(change: PartyChange, tx: EntityManager): Promise<void> {
     if (!change.changed) return;
     const record = change.toRecord(new Date());
-    if (!change.deletesParty) await this.parties.setVersion(record.party, record.version, tx);
+    if (!change.deletesParty && !change.versionWritten) await this.parties.setVersion(record.party, record.version, tx);
     await this.events.insert(record, tx);
     this.transactions.afterCommit(tx, () => this.bus.publish({ kind: 'change', record }));
   }

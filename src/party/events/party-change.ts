@@ -21,6 +21,14 @@ export class PartyChange {
     this.versionBefore = party.version;
   }
 
+  /** The version this change gets if it changes anything. */
+  get nextVersion(): number {
+    return this.versionBefore + 1;
+  }
+
+  /** A statement of the change already wrote nextVersion to the party row (the seat UPDATE), so PartyChangeLog need not. */
+  versionWritten = false;
+
   get changed(): boolean {
     return this.events.length > 0 || this.partyUpdated;
   }
