@@ -1,0 +1,142 @@
+/*
+ * `npm run bench:scale`: lists at scale (issue 13). Starts the built service on a fresh MariaDB
+ * database, seeds 100,000 parties, 100,000 players and 1,000,000 memberships straight in SQL (MariaDB's
+ * sequence tables: through the API it would take an hour), then drives list (no query), search, my
+ * parties and the members page with autocannon (50 connections), and prints each query's EXPLAIN, read
+ * from the statements the service itself sent (MariaDB's general log, on only for one request each).
+ *
+ * Knobs: BENCH_CONNECTIONS (50), BENCH_DURATION (10), BENCH_WARMUP (2). MariaDB on 127.0.0.1:3306, root.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Connection, createConnection } from 'mysql2/promise';
+import { request, runLoad } from './load';
+import { freePort, ServerProcess, startServer, stopServer } from './processes';
+import { BenchPlayer, PARTIES_PATH, SEARCH_QUERY } from './seed';
+
+const ROOT = join(__dirname, '..');
+const PARTIES = 100_000;
+const PLAYERS = 100_000;
+const MEMBERSHIPS_PER_PLAYER = 10; // 1,000,000 memberships, about 10 per party
+const MAX_P99_MS = 50;
+const connections = Number(process.env.BENCH_CONNECTIONS || 50);
+const durationSeconds = Number(process.env.BENCH_DURATION || 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP || 2);
+
+async function seed(db: Connection): Promise<BenchPlayer[]> {
+  const started = Date.now();
+  const themes = `ELT(1 + seq % 3, 'Friday Raid', 'Casual evening', 'Speedrun practice')`;
+  const descs = `ELT(1 + seq % 3, 'Weekly raid, bring potions', 'Chill games, all welcome', 'Routing and resets')`;
+  await db.query(
+    `INSERT INTO player (id, name, image, username, label, tags, is_ban, is_tester, is_guest, created_at)
+     SELECT seq, CONCAT('Scale player ', seq), '', CONCAT('scale_', seq), '', '[]', 0, 0, 0, NOW(3) FROM seq_1_to_${PLAYERS}`,
+  );
+  await db.query(
+    `INSERT INTO party (id, name, description, image, max_member_count, member_count, is_private, teams, channels, data, variables, owner_id, created_at, version)
+     SELECT seq, CONCAT(${themes}, ' #', seq), ${descs}, '', 1000, 0, 0, '[]', '[]', '', '{}', NULL, NOW(3), 1 FROM seq_1_to_${PARTIES}`,
+  );
+  // Player p is in 10 parties, spread over all of them (7919 is prime, so no pair repeats).
+  await db.query(
+    `INSERT INTO membership (party_id, player_id, role, status, data, variables, channels, team, created_at)
+     SELECT 1 + ((seq * 7919) % ${PARTIES}), 1 + (seq DIV ${MEMBERSHIPS_PER_PLAYER}), 3, 1, '', '{}', '[]', NULL, NOW(3)
+     FROM seq_0_to_${PLAYERS * MEMBERSHIPS_PER_PLAYER - 1}`,
+  );
+  await db.query(
+    'UPDATE party p INNER JOIN (SELECT party_id, COUNT(*) AS n FROM membership GROUP BY party_id) m ON m.party_id = p.id SET p.member_count = m.n',
+  );
+  // One session per connection's player, with a token only this run knows.
+  const players: BenchPlayer[] = Array.from({ length: connections }, (_, i) => ({ id: i + 1, token: `scale-${randomBytes(24).toString('base64url')}` }));
+  for (const player of players) {
+    await db.query(
+      'INSERT INTO session (token_hash, player_id, expires_at, created_at, revoked) VALUES (SHA2(?, 256), ?, NOW(3) + INTERVAL 1 DAY, NOW(3), 0)',
+      [player.token, player.id],
+    );
+  }
+  await db.query('ANALYZE TABLE party, membership, player, session');
+  console.log(
+    `seeded ${PARTIES} parties, ${PLAYERS} players, ${PLAYERS * MEMBERSHIPS_PER_PLAYER} memberships in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return players;
+}
+
+const SCENARIOS = [
+  { name: 'list (no query)', path: () => PARTIES_PATH },
+  { name: `search ?query=${SEARCH_QUERY}`, path: () => `${PARTIES_PATH}?query=${SEARCH_QUERY}` },
+  { name: 'my parties', path: () => `${PARTIES_PATH}/me` },
+  { name: 'members page', path: () => `${PARTIES_PATH}/4242/members` },
+];
+
+/** The statements the service sends for one request of each scenario, from MariaDB's general log, and their EXPLAIN. */
+async function explainAll(db: Connection, service: ServerProcess, player: BenchPlayer, database: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const scenario of SCENARIOS) {
+    await db.query("SET GLOBAL log_output = 'TABLE'");
+    await db.query('TRUNCATE mysql.general_log');
+    await db.query('SET GLOBAL general_log = 1');
+    await fetch(service.url + scenario.path(), { headers: { authorization: `Bearer ${player.token}` } });
+    await db.query('SET GLOBAL general_log = 0');
+    const [rows] = await db.query(`SELECT CONVERT(argument USING utf8mb4) AS statement FROM mysql.general_log WHERE command_type IN ('Query', 'Execute')`);
+    const statements = (rows as { statement: string }[])
+      .map((row) => row.statement)
+      .filter((statement) => /^\s*SELECT/i.test(statement) && statement.includes(database) === false && !/session/i.test(statement));
+    lines.push(`### ${scenario.name}`);
+    for (const statement of statements) {
+      const [plan] = await db.query(`EXPLAIN ${statement}`);
+      lines.push('```sql', statement, '```', '```');
+      for (const step of plan as Record<string, unknown>[]) {
+        lines.push(`${step.table}: type=${step.type} key=${step.key ?? 'NULL'} rows=${step.rows} ${step.Extra ?? ''}`);
+      }
+      lines.push('```');
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const admin = await createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '', multipleStatements: false });
+  const database = `party_scale_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  let service: ServerProcess | null = null;
+  try {
+    const port = await freePort();
+    const env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: `mariadb://root@127.0.0.1:3306/${database}`,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      SERVER_KEY: randomBytes(32).toString('base64url'),
+      RATE_LIMIT_ENABLED: 'false',
+    };
+    service = await startServer({ name: 'service', script: join(ROOT, 'dist/main.js'), nodeFlags: [], cwd: ROOT, env, port, readyPath: '/health/ready' });
+    await admin.query(`USE \`${database}\``);
+    const players = await seed(admin);
+    const results: string[] = [];
+    for (const scenario of SCENARIOS) {
+      const load = (seconds: number) =>
+        runLoad({
+          url: service!.url,
+          connections,
+          durationSeconds: seconds,
+          players,
+          requestsFor: (player) => [request(player, 'GET', scenario.path())],
+          pid: service!.child.pid!,
+        });
+      if (warmupSeconds > 0) await load(warmupSeconds);
+      const result = await load(durationSeconds);
+      const line = `| ${scenario.name} | ${result.requestsPerSecond.toFixed(0)} | ${result.p50Ms} | ${result.p99Ms} ${result.p99Ms <= MAX_P99_MS ? 'ok' : 'MISS'} | ${result.errors} |`;
+      console.log(line);
+      results.push(line);
+    }
+    console.log(`\n| scenario | req/s | p50 ms | p99 ms (target <= ${MAX_P99_MS}) | errors |\n|---|---:|---:|---:|---:|\n${results.join('\n')}\n`);
+    console.log((await explainAll(admin, service, players[0], database)).join('\n'));
+  } finally {
+    if (service) await stopServer(service);
+    await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
