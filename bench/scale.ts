@@ -128,6 +128,7 @@ async function main(): Promise<void> {
       results.push(line);
     }
     console.log(`\n| scenario | req/s | p50 ms | p99 ms (target <= ${MAX_P99_MS}) | errors |\n|---|---:|---:|---:|---:|\n${results.join('\n')}\n`);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // requests still in flight from the last scenario end first
     console.log((await explainAll(admin, service, players[0], database)).join('\n'));
   } finally {
     if (service) await stopServer(service);
