@@ -83,8 +83,8 @@ async function explainAll(db: Connection, service: ServerProcess, player: BenchP
     for (const statement of statements) {
       const [plan] = await db.query(`EXPLAIN ${statement}`);
       lines.push('```sql', statement, '```', '```');
-      for (const step of plan as Record<string, unknown>[]) {
-        lines.push(`${step.table}: type=${step.type} key=${step.key ?? 'NULL'} rows=${step.rows} ${step.Extra ?? ''}`);
+      for (const step of plan as Record<string, string | number | null>[]) {
+        lines.push(`${step.table}: type=${step.type} key=${step.key ?? 'NULL'} rows=${step.rows} ${step.Extra ?? ''}`.trim());
       }
       lines.push('```');
     }

@@ -138,7 +138,7 @@ export class PartyRepository {
     const parameters = [playerId, MembershipStatus.ACCEPTED, ...match.parameters];
     const [list, [count]] = await Promise.all([
       selectEntities(this.parties.manager, Party, `SELECT p.* ${from} ORDER BY p.id DESC LIMIT ? OFFSET ?`, [...parameters, limit, skip]),
-      this.parties.manager.query(`SELECT COUNT(*) AS n ${from}`, parameters) as Promise<{ n: number | string }[]>,
+      this.parties.manager.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n ${from}`, parameters),
     ]);
     return { list, totalCount: Number(count.n) };
   }
