@@ -14,6 +14,8 @@ import { CLOSE } from './protocol';
 export const MAX_SOCKETS_PER_PLAYER = 5;
 /** How far back the sweep looks for changes the bus lost: a change commits after its row's timestamp. */
 const SWEEP_MARGIN_MS = 30_000;
+/** How many versions before the first one heard of a party may still be on their way through the bus. */
+const IN_FLIGHT_VERSIONS = 16;
 /** Shutdown: how long queued events may take to go out, then how long clients get to answer the close. */
 const DRAIN_MS = 1_000;
 
@@ -185,8 +187,8 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
       this.guarded(async () => {
         const heard = this.heard.get(record.party)?.version;
         if (heard !== undefined && record.version <= heard) return;
-        const before = heard === undefined ? await this.feed.recent(record.party, record.version, new Date(Date.now() - SWEEP_MARGIN_MS)) : [];
-        const missed = heard !== undefined && record.version > heard + 1 ? await this.missed(record.party, heard, record.version - 1) : before;
+        const missed =
+          heard === undefined ? await this.justBefore(record) : record.version > heard + 1 ? await this.missed(record.party, heard, record.version - 1) : [];
         for (const change of [...missed, record]) this.handOut(change);
         this.heard.set(record.party, { version: record.version, at: Date.now() });
       }),
@@ -197,9 +199,29 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     });
   }
 
-  /** Hands a change to every socket that follows its party, or whose player it moves into the party. */
+  /**
+   * A party first heard of at `record`: the few changes just before it that may still be on their way
+   * through the bus (another process's, committed first), and that this process's followers of the
+   * party have not had. Not more: a popular party's whole recent history handed to every follower
+   * would only be skipped by each, at a cost.
+   */
+  private async justBefore(record: PartyChangeRecord): Promise<PartyChangeRecord[]> {
+    const floor = Math.max(record.version - 1 - IN_FLIGHT_VERSIONS, this.leastSeen(record.party) ?? 0);
+    if (floor >= record.version - 1) return [];
+    return this.feed.recent(record.party, floor, record.version, new Date(Date.now() - SWEEP_MARGIN_MS));
+  }
+
+  /** The lowest version this process's followers of a party have had; undefined without followers. */
+  private leastSeen(partyId: number): number | undefined {
+    let least: number | undefined;
+    for (const socket of this.byParty.get(partyId) ?? []) least = Math.min(least ?? Infinity, socket.parties.get(partyId)?.seen ?? 0);
+    return least;
+  }
+
+  /** Hands a change to every socket that follows its party (and has not had it), or whose player it moves into the party. */
   private handOut(record: PartyChangeRecord): void {
-    const targets = new Set<EventSocket>([...(this.byParty.get(record.party) ?? []), ...this.everything]);
+    const followers = [...(this.byParty.get(record.party) ?? [])].filter((socket) => (socket.parties.get(record.party)?.seen ?? 0) < record.version);
+    const targets = new Set<EventSocket>([...followers, ...this.everything]);
     for (const move of record.moves) {
       if (move.to !== null) for (const socket of this.byPlayer.get(move.player) ?? []) targets.add(socket);
     }
@@ -353,8 +375,9 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     }
     try {
       for (const { party, first, last } of await this.feed.changedSince(new Date(this.lastSweep - SWEEP_MARGIN_MS))) {
-        const heard = this.heard.get(party)?.version ?? first - 1;
-        if (last > heard) for (const record of await this.missed(party, Math.max(heard, first - 1), last)) this.dispatch(record);
+        // From what this process heard of the party, or else what its followers have had, or else the window's start.
+        const from = Math.max(this.heard.get(party)?.version ?? this.leastSeen(party) ?? first - 1, first - 1);
+        if (last > from) for (const record of await this.missed(party, from, last)) this.dispatch(record);
         // (dispatch orders them per party and skips what was heard meanwhile)
       }
       this.lastSweep = startedAt;

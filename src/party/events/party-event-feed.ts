@@ -38,9 +38,9 @@ export class PartyEventFeed {
     return this.transactions.read((manager) => this.events.range(manager, partyId, after, upTo));
   }
 
-  /** The party's changes below version `before` recorded since `since` (what may still be on its way through the bus). */
-  recent(partyId: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
-    return this.transactions.read((manager) => this.events.recent(manager, partyId, before, since));
+  /** The party's changes after version `after` and below `before`, recorded since `since` (what may still be on its way through the bus). */
+  recent(partyId: number, after: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
+    return this.transactions.read((manager) => this.events.recent(manager, partyId, after, before, since));
   }
 
   /** The party's version (for a deleted party, its deletion's); null for a party never seen. */

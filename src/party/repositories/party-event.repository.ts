@@ -32,11 +32,11 @@ export class PartyEventRepository {
     return rows.map(toRecord);
   }
 
-  /** The party's changes below `before` recorded since `since`, oldest first (what may still be on its way through the bus). */
-  async recent(manager: EntityManager, partyId: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
+  /** The party's changes after `after` and below `before` recorded since `since`, oldest first (what may still be on its way through the bus). */
+  async recent(manager: EntityManager, partyId: number, after: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
     const rows: EventRow[] = await manager.query(
-      'SELECT party_id, version, events, moves, created_at FROM party_event WHERE party_id = ? AND version < ? AND created_at >= ? ORDER BY version',
-      [partyId, before, dialectOf(manager.connection.options).timestamp(since)],
+      'SELECT party_id, version, events, moves, created_at FROM party_event WHERE party_id = ? AND version > ? AND version < ? AND created_at >= ? ORDER BY version',
+      [partyId, after, before, dialectOf(manager.connection.options).timestamp(since)],
     );
     return rows.map(toRecord);
   }
