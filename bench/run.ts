@@ -109,9 +109,6 @@ async function main(): Promise<void> {
     // Limits on, as in production, but high enough never to be reached: the counting is measured, not 429s.
     RATE_LIMIT_ENABLED: 'true',
     RATE_LIMIT_PLAYER: '10000000',
-    // Every bench client comes from 127.0.0.1, and thousands of sockets authenticate at once: each first
-    // authentication is counted as a failure until it succeeds (see README, "Abuse").
-    RATE_LIMIT_AUTH_FAILURES: '10000000',
     REDIS_URL, // counters shared through Redis, and each change published for other processes, as in a multi-process deployment
   };
   const startService = (name: ServerName, extra: NodeJS.ProcessEnv = {}) =>

@@ -1,7 +1,6 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
@@ -15,6 +14,7 @@ import { AppConfig, HttpConfig } from './config/app-config';
 import { httpMetrics } from './observability/metrics';
 import { RequestLogging } from './observability/request-logging';
 import { ServiceLogger } from './observability/service-logger';
+import { PartyWsAdapter } from './realtime/ws-adapter';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -35,7 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(ServiceLogger));
-  app.useWebSocketAdapter(new WsAdapter(app)); // plain WebSockets on the HTTP server's port (SPEC §7): game engines have ws clients, not socket.io
+  app.useWebSocketAdapter(new PartyWsAdapter(app)); // plain WebSockets on the HTTP server's port (SPEC §7): game engines have ws clients, not socket.io
   app.disable('x-powered-by');
   app.set('etag', false); // hashing every JSON body costs CPU for conditional GETs that game clients do not make
   app.set('trust proxy', config.trustProxyHops);

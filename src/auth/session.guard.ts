@@ -32,22 +32,21 @@ export class SessionGuard implements CanActivate {
 
   /**
    * The live session behind a token presented from `address` (the HTTP API's header, an event socket's).
-   * Every attempt counts as a failure of its address until it proves otherwise: past the limit, 429
-   * before any lookup; a token that turns out good takes its count back.
+   * An address past its limit of failed authentications gets 429 before any lookup; a failure is
+   * counted once it has failed, so good tokens arriving together from one address (a crowd behind one
+   * NAT, a game server's sockets) are never refused for each other. Concurrent bad tokens can overshoot
+   * the limit by as many as are in flight at once: each costs one indexed lookup.
    */
   async authenticate(token: string, address: string): Promise<SessionOwner> {
     const known = this.sessions.recentlyVerified(token);
     if (known) return known; // a token verified moments ago is no failed authentication to count
-    await this.limiter.consume('authFailure', address);
-    let session;
+    await this.limiter.assertUnderLimit('authFailure', address);
     try {
       if (!/^[A-Za-z0-9_-]{16,256}$/.test(token)) throw malformedSessionHeader();
-      session = await this.sessions.authenticate(token);
+      return await this.sessions.authenticate(token);
     } catch (error) {
-      if (!(error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED)) await this.limiter.release('authFailure', address);
+      if (error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED) await this.limiter.consume('authFailure', address);
       throw error;
     }
-    await this.limiter.release('authFailure', address);
-    return session;
   }
 }

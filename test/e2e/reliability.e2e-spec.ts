@@ -214,6 +214,18 @@ describeApi('reliability: idempotent retries, sessions that end, input that is r
       }
     });
 
+    it('good tokens arriving together from one address are never refused for each other (only failures count)', async () => {
+      const limited = await startTestApp({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_AUTH_FAILURES: '5' });
+      try {
+        const api = new Api(limited.url, limited.serverKey);
+        const players = await api.players(20);
+        const first = await Promise.all(players.map((player) => api.web(player.token, 'get', '')));
+        first.forEach((res) => expectStatus(res, 200));
+      } finally {
+        await limited.close();
+      }
+    });
+
     it('with Redis unreachable, limits count in the process instead of switching off', async () => {
       const noRedis = await startTestApp({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_GUEST: '3', REDIS_URL: 'redis://127.0.0.1:1' });
       try {

@@ -12,8 +12,8 @@ export interface WindowCount {
 export interface RateLimitStore {
   /** Counts one hit. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
-  /** Takes back one hit of the current window (an attempt that turned out well). */
-  release(key: string): Promise<void>;
+  /** The hits of the current window, without counting one. */
+  peek(key: string): Promise<WindowCount>;
   close(): Promise<void>;
 }
 
@@ -33,10 +33,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return Promise.resolve({ count: window.count, resetInMs: window.resetAt - now });
   }
 
-  release(key: string): Promise<void> {
+  peek(key: string): Promise<WindowCount> {
+    const now = Date.now();
     const window = this.windows.get(key);
-    if (window && window.count > 0) window.count--;
-    return Promise.resolve();
+    return Promise.resolve(window && window.resetAt > now ? { count: window.count, resetInMs: window.resetAt - now } : { count: 0, resetInMs: 0 });
   }
 
   close(): Promise<void> {
@@ -56,15 +56,14 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {count, redis.call('PTTL', KEYS[1])}`;
 
-/** Takes one hit back, only from a window that still exists (never creating one without an expiry). */
-const RELEASE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
-return 0`;
+/** The hits of the current window and its time left, in one round trip. */
+const PEEK_SCRIPT = `
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}`;
 
 /** The scripts as ioredis commands: sent once, then called by their SHA-1 (EVALSHA) instead of the whole text each time. */
 type ScriptedRedis = Redis & {
   rateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
-  rateLimitRelease(key: string): Promise<number>;
+  rateLimitPeek(key: string): Promise<[number, number]>;
 };
 
 /** Counters shared by every service process. */
@@ -80,7 +79,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000, commandTimeout: 150, lazyConnect: false });
     redis.on('error', () => undefined); // the limiter reports Redis being away, once
     redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    redis.defineCommand('rateLimitRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    redis.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -89,8 +88,9 @@ export class RedisRateLimitStore implements RateLimitStore {
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
 
-  async release(key: string): Promise<void> {
-    await this.redis.rateLimitRelease(this.prefix + key);
+  async peek(key: string): Promise<WindowCount> {
+    const [count, ttl] = await this.redis.rateLimitPeek(this.prefix + key);
+    return { count, resetInMs: Math.max(ttl, 0) };
   }
 
   close(): Promise<void> {
@@ -118,8 +118,8 @@ export class FallbackRateLimitStore implements RateLimitStore {
     return this.either((store) => store.hit(key, windowMs));
   }
 
-  release(key: string): Promise<void> {
-    return this.either((store) => store.release(key));
+  peek(key: string): Promise<WindowCount> {
+    return this.either((store) => store.peek(key));
   }
 
   async close(): Promise<void> {

@@ -36,9 +36,11 @@ export class RateLimiter implements OnApplicationShutdown {
     this.refuseBeyondLimit(bucket, await this.store.hit(`${bucket}:${id}`, this.config.windowSeconds * 1000));
   }
 
-  /** Takes back a hit that did not count after all (an authentication that succeeded). */
-  async release(bucket: RateLimitBucket, id: string): Promise<void> {
-    await this.store?.release(`${bucket}:${id}`);
+  /** 429 if the bucket is already at its limit, without counting this request (see SessionGuard). */
+  async assertUnderLimit(bucket: RateLimitBucket, id: string): Promise<void> {
+    if (!this.store) return;
+    const hits = await this.store.peek(`${bucket}:${id}`);
+    this.refuseBeyondLimit(bucket, { count: hits.count + 1, resetInMs: hits.resetInMs });
   }
 
   async onApplicationShutdown(): Promise<void> {
