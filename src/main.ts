@@ -14,7 +14,16 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers);
   const app = await createApp(config);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutDown(app, signal));
+  // `on`, not `once`: a second signal (a terminal's Ctrl-C reaches a cluster's workers and their primary,
+  // which passes it on) must not fall back to Node's default and kill the process mid-drain.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void shutDown(app, signal);
+    });
+  }
   await app.listen(config.port);
   const where =
     config.database.kind === 'embedded'

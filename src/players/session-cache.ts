@@ -28,11 +28,26 @@ export class SessionCache {
   /** Token hashes by session and by player, so an ending or a ban drops its entries without a scan. */
   private readonly bySession = new Map<number, string>();
   private readonly byPlayer = new Map<number, Set<string>>();
+  /**
+   * Raised by every ending, ban and clear: a lookup that started before one of them may have read a
+   * session that has ended since, and is not remembered (see remember's `since`).
+   */
+  private invalidations = 0;
+
+  /** Taken before a database lookup, and given back to remember(). */
+  get epoch(): number {
+    return this.invalidations;
+  }
 
   constructor(private readonly bus: EventBus) {
     bus.onMessage((message) => {
-      if (message.kind === 'session-ended') this.forget(this.bySession.get(message.session));
-      else if (message.kind === 'player-banned') for (const tokenHash of [...(this.byPlayer.get(message.player) ?? [])]) this.forget(tokenHash);
+      if (message.kind === 'session-ended') {
+        this.invalidations++;
+        this.forget(this.bySession.get(message.session));
+      } else if (message.kind === 'player-banned') {
+        this.invalidations++;
+        for (const tokenHash of [...(this.byPlayer.get(message.player) ?? [])]) this.forget(tokenHash);
+      }
     });
     bus.onReconnect(() => this.clear());
   }
@@ -49,9 +64,10 @@ export class SessionCache {
     return null;
   }
 
-  /** Remembers a session the database just said is live and unbanned. */
-  remember(tokenHash: string, owner: SessionOwner, expiresAt: number, now = Date.now()): void {
-    if (!this.bus.reliable || owner.isBan || owner.revoked) return;
+  /** Remembers a session the database said is live and unbanned, in a lookup that began at `since` (an epoch). */
+  remember(tokenHash: string, owner: SessionOwner, since: number, now = Date.now()): void {
+    if (!this.bus.reliable || owner.isBan || owner.revoked || since !== this.invalidations) return;
+    const expiresAt = owner.expiresAt.getTime();
     if (this.entries.size >= MAX_ENTRIES) this.forget(this.entries.keys().next().value);
     this.entries.set(tokenHash, { owner, until: Math.min(now + TRUSTED_FOR_MS, expiresAt) });
     this.bySession.set(owner.sessionId, tokenHash);
@@ -70,6 +86,7 @@ export class SessionCache {
   }
 
   private clear(): void {
+    this.invalidations++;
     this.entries.clear();
     this.bySession.clear();
     this.byPlayer.clear();

@@ -70,11 +70,12 @@ export class SessionsService {
    */
   async authenticate(token: string): Promise<SessionOwner> {
     const tokenHash = sha256Hex(token);
+    const epoch = this.cache.epoch;
     const owner = await this.sessions.findLiveOwner(tokenHash, new Date());
     if (!owner) throw sessionUnknown();
     if (owner.isBan) throw playerBanned(owner.playerId);
     if (owner.revoked) throw sessionUnknown();
-    this.cache.remember(tokenHash, owner, owner.expiresAt.getTime());
+    this.cache.remember(tokenHash, owner, epoch);
     return owner;
   }
 

@@ -201,21 +201,14 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * A party first heard of at `record`: the few changes just before it that may still be on their way
-   * through the bus (another process's, committed first), and that this process's followers of the
-   * party have not had. Not more: a popular party's whole recent history handed to every follower
-   * would only be skipped by each, at a cost.
+   * through the bus (another process's, committed first). Not more: a popular party's whole recent
+   * history would only be skipped by every follower, at a cost.
    */
   private async justBefore(record: PartyChangeRecord): Promise<PartyChangeRecord[]> {
-    const floor = Math.max(record.version - 1 - IN_FLIGHT_VERSIONS, this.leastSeen(record.party) ?? 0);
+    const floor = Math.max(record.version - 1 - IN_FLIGHT_VERSIONS, 0);
     if (floor >= record.version - 1) return [];
+    // Not from what followers have had: a change may still matter to others (a player it moves in, a server subscribed to all).
     return this.feed.recent(record.party, floor, record.version, new Date(Date.now() - SWEEP_MARGIN_MS));
-  }
-
-  /** The lowest version this process's followers of a party have had; undefined without followers. */
-  private leastSeen(partyId: number): number | undefined {
-    let least: number | undefined;
-    for (const socket of this.byParty.get(partyId) ?? []) least = Math.min(least ?? Infinity, socket.parties.get(partyId)?.seen ?? 0);
-    return least;
   }
 
   /** Hands a change to every socket that follows its party (and has not had it), or whose player it moves into the party. */
@@ -375,8 +368,8 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     }
     try {
       for (const { party, first, last } of await this.feed.changedSince(new Date(this.lastSweep - SWEEP_MARGIN_MS))) {
-        // From what this process heard of the party, or else what its followers have had, or else the window's start.
-        const from = Math.max(this.heard.get(party)?.version ?? this.leastSeen(party) ?? first - 1, first - 1);
+        // From what this process heard of the party, else the window's start (handOut skips followers that have a version).
+        const from = Math.max(this.heard.get(party)?.version ?? first - 1, first - 1);
         if (last > from) for (const record of await this.missed(party, from, last)) this.dispatch(record);
         // (dispatch orders them per party and skips what was heard meanwhile)
       }
