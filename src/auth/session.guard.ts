@@ -22,8 +22,7 @@ export class SessionGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & RequestWithCaller>();
-    const match = /^Bearer (.*)$/.exec(request.headers.authorization ?? '');
-    const session = await this.authenticate(match?.[1] ?? '', request.ip ?? 'unknown');
+    const session = await this.authenticate(bearerToken(request.headers.authorization) ?? '', request.ip ?? 'unknown');
     await this.limiter.consume('player', String(session.playerId));
     request.caller = asPlayer(session.playerId);
     request.sessionId = session.sessionId;
@@ -49,4 +48,9 @@ export class SessionGuard implements CanActivate {
       throw error;
     }
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header (the HTTP API's, an event socket's upgrade), or null. */
+export function bearerToken(authorization: string | undefined): string | null {
+  return /^Bearer (.*)$/.exec(authorization ?? '')?.[1] ?? null;
 }

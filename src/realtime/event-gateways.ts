@@ -3,7 +3,7 @@ import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/we
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { ServerKeyGuard } from '../auth/server-key.guard';
-import { SessionGuard } from '../auth/session.guard';
+import { bearerToken, SessionGuard } from '../auth/session.guard';
 import { DomainError } from '../common/errors/domain-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
@@ -77,8 +77,8 @@ export class PlayerEventsGateway extends EventGateway {
   }
 
   protected opened(socket: EventSocket, request: IncomingMessage): void {
-    const bearer = /^Bearer (.*)$/.exec(request.headers.authorization ?? '');
-    if (bearer) return socket.handleInOrder(() => this.authenticate(socket, bearer[1]).catch((error: unknown) => this.failed(socket, error)));
+    const token = bearerToken(request.headers.authorization);
+    if (token !== null) return socket.handleInOrder(() => this.authenticate(socket, token).catch((error: unknown) => this.failed(socket, error)));
     const timer = setTimeout(() => {
       if (!socket.subscriber) socket.close(CLOSE.UNAUTHENTICATED, `no {"type": "auth"} within ${AUTH_TIMEOUT_MS / 1000} s`);
     }, AUTH_TIMEOUT_MS);

@@ -208,7 +208,7 @@ export class EventSockets implements OnModuleInit, BeforeApplicationShutdown {
     const floor = Math.max(record.version - 1 - IN_FLIGHT_VERSIONS, 0);
     if (floor >= record.version - 1) return [];
     // Not from what followers have had: a change may still matter to others (a player it moves in, a server subscribed to all).
-    return this.feed.recent(record.party, floor, record.version, new Date(Date.now() - SWEEP_MARGIN_MS));
+    return this.feed.range(record.party, floor, record.version - 1, new Date(Date.now() - SWEEP_MARGIN_MS));
   }
 
   /** Hands a change to every socket that follows its party (and has not had it), or whose player it moves into the party. */

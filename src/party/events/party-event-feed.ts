@@ -33,14 +33,9 @@ export class PartyEventFeed {
     return positionOf(await this.transactions.read((manager) => this.memberships.find(partyId, playerId, manager)));
   }
 
-  /** The changes after `after` up to `upTo`, oldest first; fewer than asked when some were pruned. */
-  range(partyId: number, after: number, upTo: number): Promise<PartyChangeRecord[]> {
-    return this.transactions.read((manager) => this.events.range(manager, partyId, after, upTo));
-  }
-
-  /** The party's changes after version `after` and below `before`, recorded since `since` (what may still be on its way through the bus). */
-  recent(partyId: number, after: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
-    return this.transactions.read((manager) => this.events.recent(manager, partyId, after, before, since));
+  /** The changes after `after` up to `upTo`, oldest first; fewer than asked when some were pruned; with `since`, only those recorded since then. */
+  range(partyId: number, after: number, upTo: number, since?: Date): Promise<PartyChangeRecord[]> {
+    return this.transactions.read((manager) => this.events.range(manager, partyId, after, upTo, since));
   }
 
   /** The party's version (for a deleted party, its deletion's); null for a party never seen. */

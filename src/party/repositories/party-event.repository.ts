@@ -23,20 +23,14 @@ export class PartyEventRepository {
     ]);
   }
 
-  /** The changes after version `after`, up to and including `upTo`, oldest first (fewer when some were pruned). */
-  async range(manager: EntityManager, partyId: number, after: number, upTo: number): Promise<PartyChangeRecord[]> {
+  /**
+   * The changes after version `after`, up to and including `upTo`, oldest first (fewer when some were
+   * pruned); with `since`, only those recorded since then (what may still be on its way through the bus).
+   */
+  async range(manager: EntityManager, partyId: number, after: number, upTo: number, since?: Date): Promise<PartyChangeRecord[]> {
     const rows: EventRow[] = await manager.query(
-      'SELECT party_id, version, events, moves, created_at FROM party_event WHERE party_id = ? AND version > ? AND version <= ? ORDER BY version',
-      [partyId, after, upTo],
-    );
-    return rows.map(toRecord);
-  }
-
-  /** The party's changes after `after` and below `before` recorded since `since`, oldest first (what may still be on its way through the bus). */
-  async recent(manager: EntityManager, partyId: number, after: number, before: number, since: Date): Promise<PartyChangeRecord[]> {
-    const rows: EventRow[] = await manager.query(
-      'SELECT party_id, version, events, moves, created_at FROM party_event WHERE party_id = ? AND version > ? AND version < ? AND created_at >= ? ORDER BY version',
-      [partyId, after, before, dialectOf(manager.connection.options).timestamp(since)],
+      `SELECT party_id, version, events, moves, created_at FROM party_event WHERE party_id = ? AND version > ? AND version <= ?${since ? ' AND created_at >= ?' : ''} ORDER BY version`,
+      since ? [partyId, after, upTo, dialectOf(manager.connection.options).timestamp(since)] : [partyId, after, upTo],
     );
     return rows.map(toRecord);
   }
