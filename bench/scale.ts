@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Connection, createConnection } from 'mysql2/promise';
 import { request, runLoad } from './load';
 import { freePort, ServerProcess, startServer, stopServer } from './processes';
+import { partyGrams, searchText } from '../src/party/search/search-text';
 import { BenchPlayer, PARTIES_PATH, SEARCH_QUERY } from './seed';
 
 const ROOT = join(__dirname, '..');
@@ -41,6 +42,16 @@ async function seed(db: Connection): Promise<BenchPlayer[]> {
      SELECT 1 + ((seq * 7919) % ${PARTIES}), 1 + (seq DIV ${MEMBERSHIPS_PER_PLAYER}), 3, 1, '', '{}', '[]', NULL, NOW(3)
      FROM seq_0_to_${PLAYERS * MEMBERSHIPS_PER_PLAYER - 1}`,
   );
+  // The search index as the service writes it (search-text.ts): the seeded names are ASCII, where SQL's
+  // LOWER() folds as foldForSearch does; checkSearchIndex compares a sample with the service's own code.
+  await db.query(`INSERT INTO party_search (party_id, text) SELECT id, LOWER(CONCAT(name, CHAR(31), description)) FROM party`);
+  await db.query(
+    `INSERT IGNORE INTO party_gram (gram, party_id)
+     SELECT SUBSTRING(f.text, s.seq, 3), f.id
+     FROM (SELECT id, LOWER(name) AS text FROM party UNION ALL SELECT id, LOWER(description) FROM party) f
+     INNER JOIN seq_1_to_128 s ON s.seq <= CHAR_LENGTH(f.text) - 2`,
+  );
+  await checkSearchIndex(db);
   await db.query(
     'UPDATE party p INNER JOIN (SELECT party_id, COUNT(*) AS n FROM membership GROUP BY party_id) m ON m.party_id = p.id SET p.member_count = m.n',
   );
@@ -52,16 +63,47 @@ async function seed(db: Connection): Promise<BenchPlayer[]> {
       [player.token, player.id],
     );
   }
-  await db.query('ANALYZE TABLE party, membership, player, session');
+  await db.query('ANALYZE TABLE party, party_search, party_gram, membership, player, session');
   console.log(
     `seeded ${PARTIES} parties, ${PLAYERS} players, ${PLAYERS * MEMBERSHIPS_PER_PLAYER} memberships in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   return players;
 }
 
+/** A few seeded parties' index rows must be what the service would have written for them. */
+async function checkSearchIndex(db: Connection): Promise<void> {
+  for (const id of [1, 31415, PARTIES]) {
+    const [[party]] = (await db.query('SELECT name, description FROM party WHERE id = ?', [id])) as unknown as [{ name: string; description: string }[]];
+    const [[indexed]] = (await db.query('SELECT text FROM party_search WHERE party_id = ?', [id])) as unknown as [{ text: string }[]];
+    const [grams] = (await db.query('SELECT gram FROM party_gram WHERE party_id = ? ORDER BY gram', [id])) as unknown as [{ gram: string }[]];
+    const expected = partyGrams(party.name, party.description).sort();
+    const actual = grams.map((row) => row.gram).sort();
+    if (indexed.text !== searchText(party.name, party.description) || JSON.stringify(actual) !== JSON.stringify(expected)) {
+      throw new Error(`seeded search index of party ${id} differs from the service's`);
+    }
+  }
+}
+
+/** The searches measured must find what they should, or their speed means nothing. */
+async function checkSearchAnswers(service: ServerProcess, player: BenchPlayer): Promise<void> {
+  const expectations: [string, number][] = [
+    [SEARCH_QUERY, Math.floor(PARTIES / 3)], // ids 3, 6, …: "Friday Raid #n", "Weekly raid, bring potions"
+    [RARE_QUERY, 1],
+  ];
+  for (const [query, expected] of expectations) {
+    const response = await fetch(`${service.url}${PARTIES_PATH}?query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${player.token}` } });
+    const { totalCount } = (await response.json()) as { totalCount: number };
+    if (totalCount !== expected) throw new Error(`search ${query}: totalCount ${totalCount}, expected ${expected}`);
+  }
+}
+
+/** One party's name holds it ("Friday Raid #31415", and no other: ids stop at 100,000). */
+const RARE_QUERY = '#31415';
+
 const SCENARIOS = [
   { name: 'list (no query)', path: () => PARTIES_PATH },
-  { name: `search ?query=${SEARCH_QUERY}`, path: () => `${PARTIES_PATH}?query=${SEARCH_QUERY}` },
+  { name: `search ?query=${SEARCH_QUERY} (a third of the parties)`, path: () => `${PARTIES_PATH}?query=${SEARCH_QUERY}` },
+  { name: `search ?query=${RARE_QUERY} (one party)`, path: () => `${PARTIES_PATH}?query=${encodeURIComponent(RARE_QUERY)}` },
   { name: 'my parties', path: () => `${PARTIES_PATH}/me` },
   { name: 'members page', path: () => `${PARTIES_PATH}/4242/members` },
 ];
@@ -110,6 +152,7 @@ async function main(): Promise<void> {
     service = await startServer({ name: 'service', script: join(ROOT, 'dist/main.js'), nodeFlags: [], cwd: ROOT, env, port, readyPath: '/health/ready' });
     await admin.query(`USE \`${database}\``);
     const players = await seed(admin);
+    await checkSearchAnswers(service, players[0]);
     const results: string[] = [];
     for (const scenario of SCENARIOS) {
       const load = (seconds: number) =>

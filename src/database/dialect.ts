@@ -19,12 +19,28 @@ export interface Dialect {
    * 64 KiB minus one byte; SQLite's TEXT has no limit.
    */
   longText: 'mediumtext' | 'text';
+  /** The collation of text compared byte for byte (folded search text, its grams); SQLite compares text that way by default. */
+  binaryCollation: 'utf8mb4_bin' | undefined;
   /** A timestamp as a parameter of hand-written SQL: a Date for mysql2 (UTC, `timezone: 'Z'`), ISO-8601 text for SQLite, which compares it as text. */
   timestamp(date: Date): Date | string;
 }
 
-const EMBEDDED: Dialect = { embedded: true, forUpdate: '', int: 'integer', longText: 'text', timestamp: (date) => date.toISOString() };
-const MYSQL: Dialect = { embedded: false, forUpdate: ' FOR UPDATE', int: 'int', longText: 'mediumtext', timestamp: (date) => date };
+const EMBEDDED: Dialect = {
+  embedded: true,
+  forUpdate: '',
+  int: 'integer',
+  longText: 'text',
+  binaryCollation: undefined,
+  timestamp: (date) => date.toISOString(),
+};
+const MYSQL: Dialect = {
+  embedded: false,
+  forUpdate: ' FOR UPDATE',
+  int: 'int',
+  longText: 'mediumtext',
+  binaryCollation: 'utf8mb4_bin',
+  timestamp: (date) => date,
+};
 
 /** The dialect of a connection (a DataSource's, an EntityManager's or a QueryRunner's `connection.options`). */
 export function dialectOf(options: Pick<DataSourceOptions, 'type'>): Dialect {

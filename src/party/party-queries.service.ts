@@ -8,35 +8,41 @@ import { partyNotFound } from './party.errors';
 import { BanView, MembershipView, MemberView, PartyView, toBanView, toMembershipView, toMemberView, toPartyView } from './party.views';
 import { MembershipRepository } from './repositories/membership.repository';
 import { PartyBanRepository } from './repositories/party-ban.repository';
+import { PartySearchRepository } from './repositories/party-search.repository';
 import { PartyRepository } from './repositories/party.repository';
+import { foldForSearch } from './search/search-text';
 import { EventBus } from '../realtime/event-bus';
 
 const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: page.list.map(view), totalCount: page.totalCount });
 
-/** At most this old, a count of all parties is reused (it is also dropped whenever a party is created or deleted). */
-const ALL_PARTIES_COUNT_MS = 2_000;
+/** At most this old, a list's count is reused (it is also dropped whenever a party is created, edited or deleted). */
+const COUNT_REUSE_MS = 2_000;
+/** Distinct queries whose counts a process keeps; past that, the oldest goes. */
+const COUNTS_KEPT = 256;
 
 /** Reads: single statements, no locks. */
 @Injectable()
 export class PartyQueries {
   /**
-   * The unfiltered list's totalCount counts every party (100,000 rows: milliseconds each, for every
-   * list request at once), so each process reuses one count until a party is created or deleted
-   * anywhere (the event bus says so after the COMMIT) or ALL_PARTIES_COUNT_MS pass.
+   * A list's totalCount counts every match (all 100,000 parties with no query, a third of them for a
+   * common word: milliseconds each, for every list request at once), so each process reuses a count,
+   * per folded query, until a party is created, edited or deleted anywhere (the event bus says so
+   * after the COMMIT) or COUNT_REUSE_MS pass; never while the bus may lose messages.
    */
-  private allPartiesCount: { generation: number; at: number; value: Promise<number> } | null = null;
+  private readonly counts = new Map<string, { generation: number; at: number; value: Promise<number> }>();
   private generation = 0;
 
   constructor(
     private readonly parties: PartyRepository,
+    private readonly searchIndex: PartySearchRepository,
     private readonly memberships: MembershipRepository,
     private readonly partyBans: PartyBanRepository,
     private readonly bus: EventBus,
   ) {
     bus.onMessage((message) => {
-      if (message.kind === 'change' && (message.record.version === 1 || message.record.events.some((event) => event.type === 'party.deleted'))) {
-        this.generation++;
-      }
+      if (message.kind !== 'change') return;
+      const { version, events } = message.record;
+      if (version === 1 || events.some((event) => event.type === 'party.deleted' || event.type === 'party.updated')) this.generation++;
     });
   }
 
@@ -46,25 +52,28 @@ export class PartyQueries {
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */
   async search(search: SearchQuery): Promise<Page<PartyView>> {
-    const [list, totalCount] = await Promise.all([this.parties.search(search), search.query ? this.parties.countMatching(search.query) : this.countAll()]);
+    const [list, totalCount] = await Promise.all([this.searchIndex.search(search), this.count(search.query)]);
     return { list: list.map(toPartyView), totalCount };
   }
 
-  private countAll(): Promise<number> {
-    const cached = this.allPartiesCount;
-    if (cached && this.bus.reliable && cached.generation === this.generation && Date.now() - cached.at < ALL_PARTIES_COUNT_MS) return cached.value;
-    const value = this.parties.countMatching('');
+  private count(query: string): Promise<number> {
+    const key = foldForSearch(query); // "Raid" and "raid" are one search
+    const cached = this.counts.get(key);
+    if (cached && this.bus.reliable && cached.generation === this.generation && Date.now() - cached.at < COUNT_REUSE_MS) return cached.value;
+    const value = this.searchIndex.count(query);
     const entry = { generation: this.generation, at: Date.now(), value };
-    this.allPartiesCount = entry;
+    this.counts.delete(key); // re-inserted last: the Map's order is the eviction order
+    this.counts.set(key, entry);
+    if (this.counts.size > COUNTS_KEPT) this.counts.delete(this.counts.keys().next().value!);
     value.catch(() => {
-      if (this.allPartiesCount === entry) this.allPartiesCount = null;
+      if (this.counts.get(key) === entry) this.counts.delete(key);
     });
     return value;
   }
 
   /** Parties where the player's membership is accepted. */
   async mine(caller: Caller, search: SearchQuery): Promise<Page<PartyView>> {
-    return pageOf(await this.parties.searchMine(requirePlayer(caller), search), toPartyView);
+    return pageOf(await this.searchIndex.searchMine(requirePlayer(caller), search), toPartyView);
   }
 
   /** Accepted members: the owner first, then by who joined first. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { DomainError } from '../common/errors/domain-error';
 import { Membership, MemberRole, MembershipStatus } from './entities/membership.entity';
 import { assertCanEditMemberData, assertCanManage, assertCanRemove, assertOwnerOrServer, requirePlayer, Standing } from './party.access';
-import { escapeLike } from './repositories/party.repository';
 
 const SERVER: Standing = { kind: 'server' };
 
@@ -59,17 +58,5 @@ describe('party access rules', () => {
   it('requires a player for player-only operations', () => {
     expect(requirePlayer({ kind: 'player', playerId: 7 })).toBe(7);
     expect(codeOf(() => requirePlayer({ kind: 'server' }))).toBe('PLAYER_REQUIRED');
-  });
-});
-
-describe('escapeLike', () => {
-  it.each([
-    ['plain', 'plain'],
-    ['100%', '100!%'],
-    ['a_b', 'a!_b'],
-    ['wow!', 'wow!!'],
-    ['back\\slash', 'back\\slash'],
-  ])('%s → %s', (text, escaped) => {
-    expect(escapeLike(text)).toBe(escaped);
   });
 });

@@ -17,6 +17,7 @@ import { PartyService } from './party.service';
 import { MembershipRepository } from './repositories/membership.repository';
 import { PartyBanRepository } from './repositories/party-ban.repository';
 import { PartyEventRepository } from './repositories/party-event.repository';
+import { PartySearchRepository } from './repositories/party-search.repository';
 import { PartyRepository } from './repositories/party.repository';
 
 /** Parties, memberships and bans: the same operations on the Web API and the Trusted Server API, and the events of their changes. */
@@ -25,6 +26,7 @@ import { PartyRepository } from './repositories/party.repository';
   controllers: [WebPartyController, TrustedPartyController],
   providers: [
     PartyRepository,
+    PartySearchRepository,
     MembershipRepository,
     PartyBanRepository,
     PartyEventRepository,

@@ -32,6 +32,7 @@ import { LockedParty, PartyLock } from './party.lock';
 import { PartyOwnership } from './party.ownership';
 import { MembershipView, PartyView, toMembershipView, toPartyView } from './party.views';
 import { MembershipRepository } from './repositories/membership.repository';
+import { PartySearchRepository } from './repositories/party-search.repository';
 import { JoinState, PartyRepository } from './repositories/party.repository';
 
 /** Every change to parties and memberships (SPEC §3). Each runs in one transaction holding the party's row lock. */
@@ -43,6 +44,7 @@ export class PartyService {
     private readonly ownership: PartyOwnership,
     private readonly changeLog: PartyChangeLog,
     private readonly parties: PartyRepository,
+    private readonly searchIndex: PartySearchRepository,
     private readonly memberships: MembershipRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -71,6 +73,7 @@ export class PartyService {
         },
         tx,
       );
+      await this.searchIndex.index(party, tx);
       if (ownerId !== null) await this.insertMembership(party.id, ownerId, MemberRole.OWNER, MembershipStatus.ACCEPTED, {}, tx);
       await this.changeLog.created(party, tx);
       return { row: toPartyView(party) };
@@ -109,6 +112,7 @@ export class PartyService {
     if (fields.max_member_count !== undefined) this.assertWithinMaxPartySize(fields.max_member_count);
     return this.lock.run(caller, partyId, assertCanManage, async ({ tx, party, standing, change }) => {
       const fieldsBefore = editableFields(party);
+      const { name: nameBefore, description: descriptionBefore } = party;
       // owner 0 is "no owner", as the party shows it: sending back the current value is not a transfer.
       if (fields.owner !== undefined && fields.owner !== (party.ownerId ?? 0)) {
         assertOwnerOrServer(standing, 'transfer ownership');
@@ -135,6 +139,7 @@ export class PartyService {
       // member_count is maintained by takeSeat/freeSeat, and version by the change log; never write back values read under the lock.
       const { id: _id, memberCount: _memberCount, version: _version, ...columns } = party;
       await this.parties.update(partyId, columns, tx);
+      if (party.name !== nameBefore || party.description !== descriptionBefore) await this.searchIndex.index(party, tx);
       return { row: toPartyView(party) };
     });
   }

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import { PartySearch1764374400000 } from '../../src/database/migrations/1764374400000-party-search';
 import { expectStatus, TestPlayer } from '../support/api';
 import { setRole } from '../support/db';
 import { snapshot } from '../support/db-snapshot';
@@ -197,6 +199,50 @@ describeApi('party rules (SPEC §3, §4)', () => {
       await t.api.party(owner, { name: 'Äpfel Über alles' });
       expect(await search('Äpfel Ü')).toEqual(['Äpfel Über alles']);
       expect(ids).toBeDefined();
+    });
+
+    it('ignores accents, width and case, on names and descriptions alike, but never across the two', async () => {
+      const tag = `fold${Date.now()}`;
+      const pokemon = await t.api.party(owner, { name: `Pokémon ${tag}`, desc: 'ＢＩＧ Ｌｅａｇｕｅ' });
+      const search = async (query: string) => (await t.api.web(owner.token, 'get', `?query=${encodeURIComponent(query)}&limit=100`)).body;
+      for (const query of [`pokemon ${tag}`, `POKÉMON ${tag}`, 'big league', 'ｂｉｇ ＬＥＡ']) {
+        expect((await search(query)).list.map((p: { id: number }) => p.id)).toContain(pokemon.id);
+      }
+      expect((await search(`${tag}big`)).list).toEqual([]); // the end of the name and the start of the description
+      expect(await search(`MON ${tag}`)).toMatchObject({ totalCount: 1, list: [{ id: pokemon.id }] });
+    });
+
+    it('finds a party by its new name at once after an edit, by neither name once it is deleted, and by one or two characters', async () => {
+      const tag = `edit${Date.now()}`;
+      const party = await t.api.party(owner, { name: `old ${tag}` });
+      const found = async (query: string) => (await t.api.web(owner.token, 'get', `?query=${encodeURIComponent(query)}`)).body.totalCount as number;
+      expect(await found(`old ${tag}`)).toBe(1);
+      expectStatus(await t.api.web(owner.token, 'put', `/${party.id}`, { data: { name: `new ${tag}` } }), 200);
+      expect([await found(`old ${tag}`), await found(`new ${tag}`)]).toEqual([0, 1]);
+      const mine = (await t.api.web(owner.token, 'get', `/me?query=${encodeURIComponent(`NEW ${tag}`)}`)).body;
+      expect(mine).toMatchObject({ totalCount: 1, list: [{ id: party.id }] });
+      expect((await t.api.web(owner.token, 'get', `?query=${encodeURIComponent('ш')}`)).body.totalCount).toBe(0);
+      await t.api.party(owner, { name: `Шш ${tag}` });
+      expect((await t.api.web(owner.token, 'get', `?query=${encodeURIComponent('ш')}`)).body.totalCount).toBe(1);
+      expectStatus(await t.api.web(owner.token, 'delete', `/${party.id}`), 200);
+      expect(await found(`new ${tag}`)).toBe(0);
+    });
+
+    it('finds parties created before the search index existed: its migration indexes them', async () => {
+      const tag = `backfill${Date.now()}`;
+      const party = await t.api.party(owner, { name: `Écho ${tag}`, desc: 'x'.repeat(5) });
+      const runner = t.app.app.get(DataSource).createQueryRunner();
+      try {
+        const migration = new PartySearch1764374400000();
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect((await t.api.web(owner.token, 'get', `?query=${encodeURIComponent(`echo ${tag}`)}`)).body).toMatchObject({
+        totalCount: 1,
+        list: [{ id: party.id }],
+      });
     });
 
     it('pages with skip and limit', async () => {

@@ -12,6 +12,8 @@ export const SNAPSHOT_TABLES = {
   membership: 'id',
   party_ban: 'party_id, player_id',
   party_event: 'party_id, version',
+  party_search: 'party_id',
+  party_gram: 'gram, party_id',
 } as const;
 
 export type TableName = keyof typeof SNAPSHOT_TABLES;

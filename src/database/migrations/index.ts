@@ -5,6 +5,7 @@ import { GuestDevices1764028800000 } from './1764028800000-guest-devices';
 import { IdempotencyRecords1764115200000 } from './1764115200000-idempotency-records';
 import { SessionRevocation1764201600000 } from './1764201600000-session-revocation';
 import { PartyEvents1764288000000 } from './1764288000000-party-events';
+import { PartySearch1764374400000 } from './1764374400000-party-search';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IdempotencyRecords1764115200000,
   SessionRevocation1764201600000,
   PartyEvents1764288000000,
+  PartySearch1764374400000,
 ];

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { Page } from '../../common/validation/pagination';
 import { dialectOf } from '../../database/dialect';
-import { hydrate, selectEntities, selectEntity } from '../../database/fixed-sql';
-import { MembershipStatus } from '../entities/membership.entity';
+import { hydrate, selectEntity } from '../../database/fixed-sql';
 import { Party } from '../entities/party.entity';
 
 /** What decides a join: the party, and whether the player is banned from it or already has a membership. */
@@ -13,13 +11,6 @@ export interface JoinState {
   playerId: number;
   banned: boolean;
   hasMembership: boolean;
-}
-
-/** A page request over parties: `query` is a case-insensitive substring of the name or description ('' = all). */
-export interface PartySearch {
-  query: string;
-  skip: number;
-  limit: number;
 }
 
 /**
@@ -110,55 +101,4 @@ export class PartyRepository {
   async delete(partyId: number, tx: EntityManager): Promise<void> {
     await tx.delete(Party, { id: partyId });
   }
-
-  /** A page of matching parties, newest first. */
-  search({ query, skip, limit }: PartySearch): Promise<Party[]> {
-    const match = matching(query);
-    return selectEntities(this.parties.manager, Party, `SELECT * FROM party${match.where ? ` WHERE ${match.where}` : ''} ORDER BY id DESC LIMIT ? OFFSET ?`, [
-      ...match.parameters,
-      limit,
-      skip,
-    ]);
-  }
-
-  /** How many parties match: with no query a scan of the smallest index, with one a scan of the table. */
-  async countMatching(query: string): Promise<number> {
-    const match = matching(query);
-    const [row]: { n: number | string }[] = await this.parties.manager.query(
-      `SELECT COUNT(*) AS n FROM party${match.where ? ` WHERE ${match.where}` : ''}`,
-      match.parameters,
-    );
-    return Number(row.n);
-  }
-
-  /** Matching parties where the player's membership is accepted, newest first: through the player's memberships (index on player, status). */
-  async searchMine(playerId: number, { query, skip, limit }: PartySearch): Promise<Page<Party>> {
-    const match = matching(query, 'p.');
-    const from = `FROM membership m INNER JOIN party p ON p.id = m.party_id WHERE m.player_id = ? AND m.status = ?${match.where ? ` AND ${match.where}` : ''}`;
-    const parameters = [playerId, MembershipStatus.ACCEPTED, ...match.parameters];
-    const [list, [count]] = await Promise.all([
-      selectEntities(this.parties.manager, Party, `SELECT p.* ${from} ORDER BY p.id DESC LIMIT ? OFFSET ?`, [...parameters, limit, skip]),
-      this.parties.manager.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n ${from}`, parameters),
-    ]);
-    return { list, totalCount: Number(count.n) };
-  }
-}
-
-/**
- * The WHERE of a search: `query` a case-insensitive substring of the name or description ('' = all).
- * Lowercased by the database on both sides, so the two agree on what a lowercase letter is (SQLite
- * lowers only ASCII; lowering the query in JS would make "Äpfel" miss itself there).
- */
-function matching(query: string, alias = ''): { where: string; parameters: string[] } {
-  if (!query) return { where: '', parameters: [] };
-  const pattern = `%${escapeLike(query)}%`;
-  return {
-    where: `(LOWER(${alias}name) LIKE LOWER(?) ESCAPE '!' OR LOWER(${alias}description) LIKE LOWER(?) ESCAPE '!')`,
-    parameters: [pattern, pattern],
-  };
-}
-
-/** `%`, `_` (and the escape character itself) match only themselves; `\` is an ordinary character with ESCAPE '!'. */
-export function escapeLike(text: string): string {
-  return text.replace(/[!%_]/g, (character) => `!${character}`);
 }

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Page } from '../../common/validation/pagination';
+import { selectEntities } from '../../database/fixed-sql';
+import { MembershipStatus } from '../entities/membership.entity';
+import { Party } from '../entities/party.entity';
+import { foldForSearch, partyGrams, queryGrams, searchText } from '../search/search-text';
+
+/** A page request over parties: `query` is a case-insensitive substring of the name or description ('' = all). */
+export interface PartySearch {
+  query: string;
+  skip: number;
+  limit: number;
+}
+
+/** Gram rows per INSERT: a 2,000-character description has up to ~2,000 grams. */
+const GRAMS_PER_INSERT = 500;
+
+/**
+ * Every statement of list and search, and of the search index they read (`party_search`, `party_gram`,
+ * see search-text.ts). A search with a query of three or more characters starts from the parties
+ * holding its grams, newest first, and checks the substring only on those: a rare name is found by a
+ * few index reads, a common word stops after a page of matches. Shorter queries scan.
+ */
+@Injectable()
+export class PartySearchRepository {
+  constructor(@InjectRepository(Party) private readonly parties: Repository<Party>) {}
+
+  /** Indexes a new party, or re-indexes one whose name or description changed, in the change's transaction. */
+  index(party: Pick<Party, 'id' | 'name' | 'description'>, tx: EntityManager): Promise<void> {
+    return writeSearchIndex(tx, party);
+  }
+
+  /** A page of matching parties, newest first. */
+  search({ query, skip, limit }: PartySearch): Promise<Party[]> {
+    const match = matching(query);
+    return selectEntities(this.parties.manager, Party, `${match.page} LIMIT ? OFFSET ?`, [...match.parameters, limit, skip]);
+  }
+
+  /** How many parties match (with no query, a scan of the party table's smallest index). */
+  async count(query: string): Promise<number> {
+    const match = matching(query);
+    const [row]: { n: number | string }[] = await this.parties.manager.query(match.count, match.parameters);
+    return Number(row.n);
+  }
+
+  /** Matching parties where the player's membership is accepted, newest first: through the player's memberships (index on player, status), a handful of rows. */
+  async searchMine(playerId: number, { query, skip, limit }: PartySearch): Promise<Page<Party>> {
+    const folded = foldForSearch(query);
+    const from =
+      'FROM membership m INNER JOIN party p ON p.id = m.party_id' +
+      (folded ? ' INNER JOIN party_search s ON s.party_id = p.id' : '') +
+      ` WHERE m.player_id = ? AND m.status = ?${folded ? ' AND INSTR(s.text, ?) > 0' : ''}`;
+    const parameters = [playerId, MembershipStatus.ACCEPTED, ...(folded ? [folded] : [])];
+    const [list, [count]] = await Promise.all([
+      selectEntities(this.parties.manager, Party, `SELECT p.* ${from} ORDER BY p.id DESC LIMIT ? OFFSET ?`, [...parameters, limit, skip]),
+      this.parties.manager.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n ${from}`, parameters),
+    ]);
+    return { list, totalCount: Number(count.n) };
+  }
+}
+
+/**
+ * Writes a party's search text and grams (replacing any it had). Exported for the migration that
+ * indexes the parties created before the index existed.
+ */
+export async function writeSearchIndex(manager: EntityManager, { id, name, description }: Pick<Party, 'id' | 'name' | 'description'>): Promise<void> {
+  await manager.query('DELETE FROM party_gram WHERE party_id = ?', [id]);
+  await manager.query('DELETE FROM party_search WHERE party_id = ?', [id]);
+  await manager.query('INSERT INTO party_search (party_id, text) VALUES (?, ?)', [id, searchText(name, description)]);
+  const grams = partyGrams(name, description);
+  for (let start = 0; start < grams.length; start += GRAMS_PER_INSERT) {
+    const chunk = grams.slice(start, start + GRAMS_PER_INSERT);
+    await manager.query(
+      `INSERT INTO party_gram (gram, party_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+      chunk.flatMap((gram) => [gram, id]),
+    );
+  }
+}
+
+/**
+ * A search's page (newest first, without LIMIT) and count statements, which take the same parameters.
+ * With grams, the first gram's index entries (gram, party_id) are read newest first and joined to the
+ * other grams' by primary key; the folded text then confirms the substring, byte for byte (INSTR on a
+ * binary collation, or SQLite's). Counts never read the party rows.
+ */
+function matching(query: string): { page: string; count: string; parameters: unknown[] } {
+  const folded = foldForSearch(query);
+  if (!folded) return { page: 'SELECT p.* FROM party p ORDER BY p.id DESC', count: 'SELECT COUNT(*) AS n FROM party', parameters: [] };
+  const [first, ...others] = queryGrams(folded);
+  const index =
+    first === undefined
+      ? { tables: 'party_search s', id: 's.party_id', where: 'INSTR(s.text, ?) > 0', parameters: [folded] }
+      : {
+          tables:
+            'party_gram g0' +
+            others.map((_, i) => ` INNER JOIN party_gram g${i + 1} ON g${i + 1}.gram = ? AND g${i + 1}.party_id = g0.party_id`).join('') +
+            ' INNER JOIN party_search s ON s.party_id = g0.party_id',
+          id: 'g0.party_id',
+          where: 'g0.gram = ? AND INSTR(s.text, ?) > 0',
+          parameters: [...others, first, folded],
+        };
+  return {
+    page: `SELECT p.* FROM ${index.tables} INNER JOIN party p ON p.id = ${index.id} WHERE ${index.where} ORDER BY ${index.id} DESC`,
+    count: `SELECT COUNT(*) AS n FROM ${index.tables} WHERE ${index.where}`,
+    parameters: index.parameters,
+  };
+}

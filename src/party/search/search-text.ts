@@ -1,0 +1,59 @@
+/*
+ * What "a case-insensitive substring of the name or description" (SPEC, list/search) means, decided in
+ * one place for both databases: text and query are folded the same way, then compared byte for byte.
+ * MariaDB's collation and SQLite's ASCII-only LOWER() used to disagree (SQLite missed "äpfel" in
+ * "Äpfel"); now both agree, and the folded text can be indexed by trigrams, so a search reads a few
+ * index entries instead of every party (see PartySearchRepository).
+ */
+
+/** Characters in a trigram: long enough to be selective, short enough that any 3-character query uses the index. */
+export const GRAM_LENGTH = 3;
+/** A query's grams looked up in the index: a few selective ones narrow to a handful of parties; the substring check does the rest. */
+export const MAX_QUERY_GRAMS = 4;
+/** Between the folded name and description, so neither a gram nor a match spans the two. Folding turns every control character into a space, so it never occurs in folded text. */
+export const FIELD_SEPARATOR = '\u001f';
+
+const MARKS = /\p{M}+/gu;
+const CONTROLS = /\p{Cc}/gu;
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/**
+ * Compatibility-decomposed (full-width and ligature forms become plain letters), accents dropped,
+ * lowercased, control characters as spaces: "Pokémon", "POKEMON" and "ｐｏｋｅｍｏｎ" all fold to "pokemon".
+ * A lone surrogate (JSON allows "\ud800") becomes U+FFFD, as UTF-8 stores it anyway.
+ */
+export function foldForSearch(text: string): string {
+  return text.replace(LONE_SURROGATES, '\ufffd').normalize('NFKD').replace(MARKS, '').toLowerCase().replace(CONTROLS, ' ');
+}
+
+/** The stored, searchable form of a party's name and description. */
+export function searchText(name: string, description: string): string {
+  return `${foldForSearch(name)}${FIELD_SEPARATOR}${foldForSearch(description)}`;
+}
+
+/** Every distinct trigram of the name and of the description (by code point, never across the two). */
+export function partyGrams(name: string, description: string): string[] {
+  const grams = new Set<string>();
+  for (const field of [foldForSearch(name), foldForSearch(description)]) {
+    for (const gram of gramsOf(field)) grams.add(gram);
+  }
+  return [...grams];
+}
+
+/**
+ * The grams a folded query is looked up by: none below GRAM_LENGTH characters (a scan then), else up
+ * to MAX_QUERY_GRAMS distinct ones spread over the query, first and last included. Any party holding
+ * the query holds every one of its grams, so the lookup never misses a match.
+ */
+export function queryGrams(foldedQuery: string): string[] {
+  const all = [...new Set(gramsOf(foldedQuery))];
+  if (all.length <= MAX_QUERY_GRAMS) return all;
+  return Array.from({ length: MAX_QUERY_GRAMS }, (_, i) => all[Math.round((i * (all.length - 1)) / (MAX_QUERY_GRAMS - 1))]);
+}
+
+function gramsOf(folded: string): string[] {
+  const characters = Array.from(folded); // code points: an emoji is one character, as in a utf8mb4 VARCHAR(3)
+  const grams: string[] = [];
+  for (let i = 0; i + GRAM_LENGTH <= characters.length; i++) grams.push(characters.slice(i, i + GRAM_LENGTH).join(''));
+  return grams;
+}
