@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import type { BenchPlayer } from './seed';
-import { sampleRss } from './processes';
+import { cpuSeconds, sampleRss } from './processes';
 
 /** What one connection sends, in a loop, as the given player. */
 export type RequestsFor = (player: BenchPlayer) => autocannon.Request[];
@@ -28,6 +28,8 @@ export interface LoadResult {
   /** Up to a few distinct non-2xx bodies, to say what went wrong. */
   errorSamples: string[];
   peakRssMb: number;
+  /** The server's CPU time (all its processes and threads) per completed request, in µs. */
+  cpuMicrosPerRequest: number;
 }
 
 const ERROR_SAMPLES_KEPT = 5;
@@ -62,6 +64,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   let nextPlayer = 0;
   const rss = sampleRss(options.pid);
+  const cpuBefore = cpuSeconds(options.pid);
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -71,6 +74,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     setupClient: (client) => client.setRequests(recordErrors(options.requestsFor(options.players[nextPlayer++]))),
   });
   const peakRssMb = rss.stop();
+  const cpuUsed = cpuSeconds(options.pid) - cpuBefore;
 
   return {
     requestsPerSecond: result.requests.average,
@@ -81,5 +85,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
     errorSamples: [...errorSamples],
     peakRssMb,
+    cpuMicrosPerRequest: result.requests.total > 0 ? (cpuUsed * 1e6) / result.requests.total : 0,
   };
 }

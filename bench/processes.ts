@@ -79,15 +79,37 @@ export function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   }
 }
 
+/** The process's pids: itself and its children (a cluster's primary and workers). */
+function processTree(pid: number): number[] {
+  try {
+    return [pid, ...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
+  } catch {
+    return [pid]; // gone, or no children file
+  }
+}
+
+/**
+ * CPU seconds (user + system, all threads) the process and its children have used so far. Per request,
+ * it is what a server costs regardless of what else the machine does (this VM's steal time, MariaDB,
+ * the load generator), so it compares runs that req/s alone cannot.
+ */
+export function cpuSeconds(pid: number): number {
+  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+  let ticks = 0;
+  for (const each of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+    } catch {
+      // exited
+    }
+  }
+  return ticks / ticksPerSecond;
+}
+
 /** The largest VmRSS among the process and its children (a cluster's primary and workers): memory per serving process. */
 function largestRssMb(pid: number): number {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    // gone, or no children file
-  }
-  return Math.max(...[pid, ...children].map((each) => memoryMb(each, 'VmRSS') ?? 0));
+  return Math.max(...processTree(pid).map((each) => memoryMb(each, 'VmRSS') ?? 0));
 }
 
 /**

@@ -59,6 +59,7 @@ function cells(row: Row, rows: Row[]): string[] {
     String(row.results.length),
     spread(row.results.map((result) => result.requestsPerSecond)),
     spread(row.results.map((result) => result.p50Ms)),
+    spread(row.results.map((result) => result.cpuMicrosPerRequest)),
     withMark(spread(p99s), median(p99s) <= (TARGETS.maxP99Ms[row.scenario] ?? TARGETS.defaultMaxP99Ms)),
     withMark(String(errors), errors <= TARGETS.maxErrors),
     withMark(rss.toFixed(0), rss <= TARGETS.maxPeakRssMb),
@@ -68,7 +69,7 @@ function cells(row: Row, rows: Row[]): string[] {
 
 /** The results as one Markdown table (readable in a terminal, pasteable into BENCHMARKS.md). */
 export function formatTable(rows: Row[]): string {
-  const header = ['scenario', 'server', 'runs', 'req/s min / median / max', 'p50 ms', 'p99 ms', 'errors', 'peak RSS MB', 'service ÷ baseline'];
+  const header = ['scenario', 'server', 'runs', 'req/s min / median / max', 'p50 ms', 'CPU µs/req', 'p99 ms', 'errors', 'peak RSS MB', 'service ÷ baseline'];
   const body = rows.map((row) => cells(row, rows));
   const widths = header.map((title, i) => Math.max(title.length, ...body.map((line) => line[i].length)));
   const numeric = (i: number) => i >= 2;

@@ -54,7 +54,15 @@ interface Scenario {
 
 const bigParty = (seeded: Seeded) => `${PARTIES_PATH}/${seeded.bigPartyId}`;
 
-const SCENARIOS: Record<'get' | 'search' | 'members' | 'churn', Scenario> = {
+const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenario> = {
+  // A route that does nothing (no database, no Redis, no guard): what every request costs before any work.
+  floor: {
+    name: 'GET /health (no work)',
+    comparable: false,
+    churn: false,
+    players: (s) => s.readers,
+    requestsFor: () => (player) => [request(player, 'GET', '/health')],
+  },
   get: {
     name: 'get party',
     comparable: true,
@@ -139,11 +147,13 @@ async function main(): Promise<void> {
   // a slow moment of the machine (MariaDB flushing, another process) falls on both.
   for (let run = 1; run <= SETTINGS.runs; run++) {
     console.log(`run ${run} of ${SETTINGS.runs}`);
+    // The floor once, on both: the service's empty route against the baseline's.
+    const scenarios = run === 1 ? [SCENARIOS.floor, SCENARIOS.get, SCENARIOS.churn] : [SCENARIOS.get, SCENARIOS.churn];
     service = await startService('service');
-    for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) record(rows, 'service', scenario, await runScenario(service, 'service', scenario, seeded));
+    for (const scenario of scenarios) record(rows, 'service', scenario, await runScenario(service, 'service', scenario, seeded));
     await stopAndNote(service);
     const baseline = await startBaseline();
-    for (const scenario of [SCENARIOS.get, SCENARIOS.churn]) record(rows, 'baseline', scenario, await runScenario(baseline, 'baseline', scenario, seeded));
+    for (const scenario of scenarios) record(rows, 'baseline', scenario, await runScenario(baseline, 'baseline', scenario, seeded));
     await stopAndNote(baseline);
   }
 
@@ -251,7 +261,7 @@ async function runScenario(server: ServerProcess, serverName: ServerName, scenar
   }
   console.log(
     `  ${serverName} / ${scenario.name}: ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
-      `${result.errors} errors, peak RSS ${result.peakRssMb.toFixed(0)} MB`,
+      `${result.errors} errors, peak RSS ${result.peakRssMb.toFixed(0)} MB, CPU ${result.cpuMicrosPerRequest.toFixed(0)} µs/request`,
   );
   return result;
 }
