@@ -28,6 +28,13 @@ export async function selectEntity<T extends ObjectLiteral>(
   return (await selectEntities(manager, entity, sql, parameters))[0] ?? null;
 }
 
+/** Runs a write in the unit of work `tx`; resolves to the rows it affected (matched, for an UPDATE on MySQL). */
+export async function execute(tx: EntityManager, sql: string, parameters: unknown[]): Promise<number> {
+  if (!tx.queryRunner) throw new Error('execute() needs a transaction');
+  const result = await tx.queryRunner.query(sql, parameters, true);
+  return result.affected ?? 0;
+}
+
 export function hydrate<T extends ObjectLiteral>(manager: EntityManager, entity: EntityTarget<T>, row: Record<string, unknown>): T {
   const metadata = manager.connection.getMetadata(entity);
   const driver = manager.connection.driver;

@@ -19,7 +19,7 @@ export class PlayerView {
 }
 
 export function toPlayerView(player: Player): PlayerView {
-  return { ...playerFields(player), created_at: player.createdAt.toISOString() };
+  return Object.assign(playerFields(player), { created_at: player.createdAt.toISOString() }); // see toMemberView
 }
 
 /** The player's fields shown wherever a player appears (members included), all but created_at. */

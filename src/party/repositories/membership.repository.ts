@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { isDuplicateKey } from '../../database/dialect';
 import { Page } from '../../common/validation/pagination';
-import { selectEntities, selectEntity } from '../../database/fixed-sql';
+import { execute, selectEntities, selectEntity } from '../../database/fixed-sql';
 import { Player } from '../../players/entities/player.entity';
 import { Membership, MemberRole, MembershipStatus } from '../entities/membership.entity';
 
@@ -102,7 +102,7 @@ export class MembershipRepository {
   }
 
   async delete(membershipId: number, tx: EntityManager): Promise<void> {
-    await tx.delete(Membership, { id: membershipId });
+    await execute(tx, 'DELETE FROM membership WHERE id = ?', [membershipId]);
   }
 
   /** Deletes a join request; 0 when it is no longer waiting. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { dialectOf } from '../../database/dialect';
-import { hydrate, selectEntity } from '../../database/fixed-sql';
+import { execute, hydrate, selectEntity } from '../../database/fixed-sql';
 import { Party } from '../entities/party.entity';
 
 /** What decides a join: the party, and whether the player is banned from it or already has a membership. */
@@ -16,7 +16,7 @@ export interface JoinState {
 /**
  * Every statement about the `party` table. Writers lock the party row first (`lock`), so all changes
  * to one party and its memberships happen one at a time, in every process sharing the database; the
- * capacity check is also written into the seat UPDATE itself. Hot paths (reads by id, the join lock)
+ * capacity check is also written into the seat UPDATE itself. Hot paths (reads by id, the join lock, seats)
  * run fixed SQL, see fixed-sql.ts.
  */
 @Injectable()
@@ -79,23 +79,19 @@ export class PartyRepository {
    * statement less on every join and accept); false when the party is full.
    */
   async takeSeat(partyId: number, version: number, tx: EntityManager): Promise<boolean> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(Party)
-      .set({ memberCount: () => 'member_count + 1', version })
-      .where('id = :partyId AND member_count < max_member_count', { partyId })
-      .execute();
-    return result.affected === 1;
+    const seated = await execute(tx, 'UPDATE party SET member_count = member_count + 1, version = ? WHERE id = ? AND member_count < max_member_count', [
+      version,
+      partyId,
+    ]);
+    return seated === 1;
   }
 
   /** Frees a seat, and records the change's version in the same statement. */
   async freeSeat(partyId: number, version: number, tx: EntityManager): Promise<void> {
-    await tx
-      .createQueryBuilder()
-      .update(Party)
-      .set({ memberCount: () => 'CASE WHEN member_count > 0 THEN member_count - 1 ELSE 0 END', version })
-      .where('id = :partyId', { partyId })
-      .execute();
+    await execute(tx, 'UPDATE party SET member_count = CASE WHEN member_count > 0 THEN member_count - 1 ELSE 0 END, version = ? WHERE id = ?', [
+      version,
+      partyId,
+    ]);
   }
 
   async delete(partyId: number, tx: EntityManager): Promise<void> {
