@@ -1,5 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ERROR_LINE, startNodeServer, WARN_LINE } from '../test/support/service-process';
 
 /** A server process the bench started (through the specs' own startNodeServer). */
@@ -131,4 +132,10 @@ export function sampleRss(pid: number, everyMs = 100): { stop(): number } {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The Node flags of `npm run start:prod`, so the service runs here exactly as in production. */
+export function productionNodeFlags(): string[] {
+  const scripts = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).scripts as Record<string, string>;
+  return scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
 }

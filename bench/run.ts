@@ -13,12 +13,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { LoadResult, request, RequestsFor, runLoad } from './load';
-import { freePort, killAllServersNow, memoryMb, ServerProcess, sleep, startServer, stopAllServers, stopServer } from './processes';
+import { freePort, killAllServersNow, memoryMb, productionNodeFlags, ServerProcess, sleep, startServer, stopAllServers, stopServer } from './processes';
 import { formatErrors, formatTable, Row, ServerName } from './report';
 import { formatRealtime, runFanOut, runIdle, seedBigParty } from './realtime';
 import { BenchPlayer, PARTIES_PATH, resetChurners, SEARCH_QUERY, seed, Seeded } from './seed';
@@ -220,12 +220,6 @@ async function createDatabase(): Promise<string> {
 async function dropDatabase(name: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS \`${name}\``);
   console.log(`dropped database ${name}`);
-}
-
-/** The Node flags of `npm run start:prod`, so the service runs here exactly as in production. */
-function productionNodeFlags(): string[] {
-  const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
-  return scripts['start:prod'].split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /** A minimal environment, so a developer's shell settings (DB_POOL_SIZE, a .env's values…) do not leak into the numbers. */
