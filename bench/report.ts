@@ -7,6 +7,8 @@ export interface Row {
   server: ServerName;
   /** Scenarios the baseline also runs are compared (service req/s ÷ baseline req/s, medians). */
   comparable: boolean;
+  /** Issue 13's targets apply (all but the floor, which only shows what an empty request costs). */
+  judged: boolean;
   /** One per run: the bench alternates service and baseline runs, so a slow moment of the machine hits both. */
   results: LoadResult[];
 }
@@ -46,7 +48,7 @@ function ratioOf(row: Row, rows: Row[]): number | null {
 
 /** One row's cells; a single-process service cell carries "ok"/"MISS" against its target. */
 function cells(row: Row, rows: Row[]): string[] {
-  const judged = row.server === 'service';
+  const judged = row.judged && row.server === 'service';
   const withMark = (text: string, ok: boolean) => (judged ? `${text} ${mark(ok)}` : text);
   const p99s = row.results.map((result) => result.p99Ms);
   const errors = row.results.reduce((sum, result) => sum + result.errors, 0);

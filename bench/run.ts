@@ -46,6 +46,8 @@ interface Scenario {
   name: string;
   /** Both servers run it, and the table compares them. */
   comparable: boolean;
+  /** Issue 13's targets apply to it. */
+  judged: boolean;
   /** Join+leave: the churners must be out of the big party when a run starts. */
   churn: boolean;
   players(seeded: Seeded): BenchPlayer[];
@@ -59,6 +61,7 @@ const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenar
   floor: {
     name: 'GET /health (no work)',
     comparable: false,
+    judged: false,
     churn: false,
     players: (s) => s.readers,
     requestsFor: () => (player) => [request(player, 'GET', '/health')],
@@ -66,6 +69,7 @@ const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenar
   get: {
     name: 'get party',
     comparable: true,
+    judged: true,
     churn: false,
     players: (s) => s.readers,
     requestsFor: (s) => (player) => [request(player, 'GET', bigParty(s))],
@@ -73,6 +77,7 @@ const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenar
   search: {
     name: `list/search ?query=${SEARCH_QUERY}`,
     comparable: false,
+    judged: true,
     churn: false,
     players: (s) => s.readers,
     requestsFor: () => (player) => [request(player, 'GET', `${PARTIES_PATH}?query=${SEARCH_QUERY}`)],
@@ -80,6 +85,7 @@ const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenar
   members: {
     name: 'members page',
     comparable: false,
+    judged: true,
     churn: false,
     players: (s) => s.readers,
     requestsFor: (s) => (player) => [request(player, 'GET', `${bigParty(s)}/members`)],
@@ -87,6 +93,7 @@ const SCENARIOS: Record<'floor' | 'get' | 'search' | 'members' | 'churn', Scenar
   churn: {
     name: 'join+leave churn',
     comparable: true,
+    judged: true,
     churn: true,
     players: (s) => s.churners,
     // Each connection is one player, alternating join then leave on the big public party.
@@ -180,7 +187,7 @@ async function main(): Promise<void> {
 function record(rows: Row[], server: ServerName, scenario: Scenario, result: LoadResult): void {
   const row = rows.find((candidate) => candidate.server === server && candidate.scenario === scenario.name);
   if (row) row.results.push(result);
-  else rows.push({ scenario: scenario.name, server, comparable: scenario.comparable, results: [result] });
+  else rows.push({ scenario: scenario.name, server, comparable: scenario.comparable, judged: scenario.judged, results: [result] });
 }
 
 /** Which code is measured: the commit, and whether src/ had uncommitted changes when it was built. */
