@@ -23,6 +23,8 @@ export class PartySearch1764374400000 implements MigrationInterface {
         referencedColumnNames: ['id'],
         onDelete: 'CASCADE',
       });
+    // CREATE TABLE commits on MySQL, so this migration is not one transaction there: if it is
+    // interrupted, the next start finds the tables and resumes indexing (IF NOT EXISTS, and see backfill).
     await queryRunner.createTable(
       new Table({
         name: 'party_search',
@@ -32,6 +34,7 @@ export class PartySearch1764374400000 implements MigrationInterface {
         ],
         foreignKeys: [toParty('party_search')],
       }),
+      true,
     );
     await queryRunner.createTable(
       new Table({
@@ -43,6 +46,7 @@ export class PartySearch1764374400000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'ix_party_gram_party', columnNames: ['party_id'] })],
         foreignKeys: [toParty('party_gram')],
       }),
+      true,
     );
     await backfill(queryRunner);
   }
@@ -53,15 +57,15 @@ export class PartySearch1764374400000 implements MigrationInterface {
   }
 }
 
+/** Indexes every party not indexed yet (one without its `party_search` row, which writeSearchIndex writes last), in batches. */
 async function backfill(queryRunner: QueryRunner): Promise<void> {
   for (let after = 0; ;) {
-    const parties = (await queryRunner.query('SELECT id, name, description FROM party WHERE id > ? ORDER BY id LIMIT ?', [after, BACKFILL_BATCH])) as {
-      id: number;
-      name: string;
-      description: string;
-    }[];
+    const parties = (await queryRunner.query(
+      'SELECT p.id, p.name, p.description FROM party p WHERE p.id > ? AND NOT EXISTS (SELECT 1 FROM party_search s WHERE s.party_id = p.id) ORDER BY p.id LIMIT ?',
+      [after, BACKFILL_BATCH],
+    )) as { id: number; name: string; description: string }[];
     if (parties.length === 0) return;
-    for (const party of parties) await writeSearchIndex(queryRunner.manager, party);
+    await writeSearchIndex(queryRunner.manager, parties);
     after = Number(parties[parties.length - 1].id);
   }
 }

@@ -14,9 +14,6 @@ export interface PartySearch {
   limit: number;
 }
 
-/** Gram rows per INSERT: a 2,000-character description has up to ~2,000 grams. */
-const GRAMS_PER_INSERT = 500;
-
 /**
  * Every statement of list and search, and of the search index they read (`party_search`, `party_gram`,
  * see search-text.ts). A search with a query of three or more characters starts from the parties
@@ -29,7 +26,7 @@ export class PartySearchRepository {
 
   /** Indexes a new party, or re-indexes one whose name or description changed, in the change's transaction. */
   index(party: Pick<Party, 'id' | 'name' | 'description'>, tx: EntityManager): Promise<void> {
-    return writeSearchIndex(tx, party);
+    return writeSearchIndex(tx, [party]);
   }
 
   /** A page of matching parties, newest first. */
@@ -48,6 +45,7 @@ export class PartySearchRepository {
   /** Matching parties where the player's membership is accepted, newest first: through the player's memberships (index on player, status), a handful of rows. */
   async searchMine(playerId: number, { query, skip, limit }: PartySearch): Promise<Page<Party>> {
     const folded = foldForSearch(query);
+    if (query && !folded) return { list: [], totalCount: 0 }; // only accents: nothing to find
     const from =
       'FROM membership m INNER JOIN party p ON p.id = m.party_id' +
       (folded ? ' INNER JOIN party_search s ON s.party_id = p.id' : '') +
@@ -61,21 +59,34 @@ export class PartySearchRepository {
   }
 }
 
+/** Rows per INSERT of the search index: a 2,000-character description alone has up to ~2,000 grams. */
+const ROWS_PER_INSERT = 500;
+
 /**
- * Writes a party's search text and grams (replacing any it had). Exported for the migration that
- * indexes the parties created before the index existed.
+ * Writes the parties' search text and grams, replacing any they had. The `party_search` row goes last:
+ * it marks a party as indexed, so the migration that indexes existing parties (and uses this, many
+ * parties at a time) can resume where it was interrupted.
  */
-export async function writeSearchIndex(manager: EntityManager, { id, name, description }: Pick<Party, 'id' | 'name' | 'description'>): Promise<void> {
-  await manager.query('DELETE FROM party_gram WHERE party_id = ?', [id]);
-  await manager.query('DELETE FROM party_search WHERE party_id = ?', [id]);
-  await manager.query('INSERT INTO party_search (party_id, text) VALUES (?, ?)', [id, searchText(name, description)]);
-  const grams = partyGrams(name, description);
-  for (let start = 0; start < grams.length; start += GRAMS_PER_INSERT) {
-    const chunk = grams.slice(start, start + GRAMS_PER_INSERT);
-    await manager.query(
-      `INSERT INTO party_gram (gram, party_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
-      chunk.flatMap((gram) => [gram, id]),
-    );
+export async function writeSearchIndex(manager: EntityManager, parties: Pick<Party, 'id' | 'name' | 'description'>[]): Promise<void> {
+  if (parties.length === 0) return;
+  const ids = parties.map((party) => party.id);
+  const idList = ids.map(() => '?').join(', ');
+  await manager.query(`DELETE FROM party_search WHERE party_id IN (${idList})`, ids);
+  await manager.query(`DELETE FROM party_gram WHERE party_id IN (${idList})`, ids);
+  const gramRows = parties.flatMap(({ id, name, description }) => partyGrams(name, description).map((gram) => [gram, id]));
+  await insertRows(manager, 'party_gram (gram, party_id)', gramRows);
+  await insertRows(
+    manager,
+    'party_search (party_id, text)',
+    parties.map(({ id, name, description }) => [id, searchText(name, description)]),
+  );
+}
+
+async function insertRows(manager: EntityManager, into: string, rows: unknown[][]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+    const placeholders = chunk.map((row) => `(${row.map(() => '?').join(', ')})`).join(', ');
+    await manager.query(`INSERT INTO ${into} VALUES ${placeholders}`, chunk.flat());
   }
 }
 
@@ -87,7 +98,11 @@ export async function writeSearchIndex(manager: EntityManager, { id, name, descr
  */
 function matching(query: string): { page: string; count: string; parameters: unknown[] } {
   const folded = foldForSearch(query);
-  if (!folded) return { page: 'SELECT p.* FROM party p ORDER BY p.id DESC', count: 'SELECT COUNT(*) AS n FROM party', parameters: [] };
+  if (!folded) {
+    // No query lists every party; a query that folds to nothing (only accents) finds none.
+    const where = query ? ' WHERE 1 = 0' : '';
+    return { page: `SELECT p.* FROM party p${where} ORDER BY p.id DESC`, count: `SELECT COUNT(*) AS n FROM party${where}`, parameters: [] };
+  }
   const [first, ...others] = queryGrams(folded);
   const index =
     first === undefined

@@ -10,6 +10,8 @@ describe('search text', () => {
     ['tab\there', 'tab here'],
     ['100% a_b \\', '100% a_b \\'],
     ['\ud800x\udc00', '\ufffdx\ufffd'],
+    ['ΟΔΟΣ', 'οδοσ'],
+    ['İstanbul', 'istanbul'],
   ])('folds %j to %j', (text, folded) => {
     expect(foldForSearch(text)).toBe(folded);
   });
@@ -35,17 +37,35 @@ describe('search text', () => {
     expect(long[MAX_QUERY_GRAMS - 1]).toBe('ice');
   });
 
-  it('finds every party holding the query: each of its grams is among the party grams', () => {
-    const name = 'Friday Raid #31415';
-    const description = 'Weekly raid, bring potions';
-    const grams = new Set(partyGrams(name, description));
-    const folded = searchText(name, description);
-    for (let start = 0; start < folded.length; start++) {
-      for (let end = start + 3; end <= folded.length; end++) {
-        const query = folded.slice(start, end);
-        if (query.includes(FIELD_SEPARATOR)) continue;
-        for (const gram of queryGrams(query)) expect(grams.has(gram)).toBe(true);
+  it('finds what a substring of the name or description finds, in any script: every slice folds into the folded text, with all its grams', () => {
+    const parties = [
+      ['Friday Raid #31415', 'Weekly raid, bring potions'],
+      ['ΟΔΟΣΟ ΣΙΣΥΦΟΣ', 'Ἀθῆναι'],
+      ['한국 파티', '하나 둘'],
+      ['काम दल', 'ป่าไม้'],
+      ['ＢＩＧ ﬁre Pokémon', 'Äpfel Über İstanbul 😀'],
+    ];
+    for (const [name, description] of parties) {
+      const folded = searchText(name, description);
+      const grams = new Set(partyGrams(name, description));
+      for (const field of [name, description]) {
+        const characters = Array.from(field);
+        for (let start = 0; start < characters.length; start++) {
+          for (let end = start + 1; end <= characters.length; end++) {
+            const query = foldForSearch(characters.slice(start, end).join(''));
+            expect(folded.includes(query)).toBe(true);
+            for (const gram of queryGrams(query)) expect(grams.has(gram)).toBe(true);
+          }
+        }
       }
     }
+  });
+
+  it.each([
+    ['하', '한국'], // a Hangul syllable is not a prefix of another
+    ['कम', 'काम'], // a Devanagari vowel sign is a letter, not an accent
+    ['ปา', 'ป่า'], // nor is a Thai tone mark
+  ])('does not find %j in %j', (query, text) => {
+    expect(foldForSearch(text).includes(foldForSearch(query))).toBe(false);
   });
 });

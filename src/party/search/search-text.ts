@@ -13,17 +13,33 @@ export const MAX_QUERY_GRAMS = 4;
 /** Between the folded name and description, so neither a gram nor a match spans the two. Folding turns every control character into a space, so it never occurs in folded text. */
 export const FIELD_SEPARATOR = '\u001f';
 
-const MARKS = /\p{M}+/gu;
+/**
+ * Combining diacritics only (Latin, Greek, Cyrillic accents and the like), never the vowel signs and
+ * other marks that are letters of their script (Devanagari, Thai…): "कम" must not find "काम".
+ */
+// The ranges are the combining-diacritics blocks, on purpose: the rule's "combined character" is the point.
+// eslint-disable-next-line no-misleading-character-class
+const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/gu;
 const CONTROLS = /\p{Cc}/gu;
 const LONE_SURROGATES = /\p{Cs}/gu;
 
 /**
  * Compatibility-decomposed (full-width and ligature forms become plain letters), accents dropped,
- * lowercased, control characters as spaces: "Pokémon", "POKEMON" and "ｐｏｋｅｍｏｎ" all fold to "pokemon".
- * A lone surrogate (JSON allows "\ud800") becomes U+FFFD, as UTF-8 stores it anyway.
+ * recomposed (a Hangul syllable is one character again, so "하" does not find "한"), lowercased with
+ * the Greek final sigma as σ (JavaScript lowers Σ by its place in the word), control characters as
+ * spaces: "Pokémon", "POKEMON" and "ｐｏｋｅｍｏｎ" all fold to "pokemon". A lone surrogate (JSON allows
+ * "\ud800") becomes U+FFFD, as UTF-8 stores it anyway. Queries fold the same way, so a change here
+ * needs a migration that rebuilds the index.
  */
 export function foldForSearch(text: string): string {
-  return text.replace(LONE_SURROGATES, '\ufffd').normalize('NFKD').replace(MARKS, '').toLowerCase().replace(CONTROLS, ' ');
+  return text
+    .replace(LONE_SURROGATES, '\ufffd')
+    .normalize('NFKD')
+    .replace(DIACRITICS, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/ς/g, 'σ')
+    .replace(CONTROLS, ' ');
 }
 
 /** The stored, searchable form of a party's name and description. */
