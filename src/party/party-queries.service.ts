@@ -10,7 +10,7 @@ import { MembershipRepository } from './repositories/membership.repository';
 import { PartyBanRepository } from './repositories/party-ban.repository';
 import { PartySearchRepository } from './repositories/party-search.repository';
 import { PartyRepository } from './repositories/party.repository';
-import { foldForSearch } from './search/search-text';
+import { findsNothing, foldForSearch } from './search/search-text';
 import { EventBus } from '../realtime/event-bus';
 
 const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: page.list.map(view), totalCount: page.totalCount });
@@ -52,6 +52,7 @@ export class PartyQueries {
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */
   async search(search: SearchQuery): Promise<Page<PartyView>> {
+    if (findsNothing(search.query)) return { list: [], totalCount: 0 };
     const [list, totalCount] = await Promise.all([this.searchIndex.search(search), this.count(search.query)]);
     return { list: list.map(toPartyView), totalCount };
   }
@@ -73,7 +74,9 @@ export class PartyQueries {
 
   /** Parties where the player's membership is accepted. */
   async mine(caller: Caller, search: SearchQuery): Promise<Page<PartyView>> {
-    return pageOf(await this.searchIndex.searchMine(requirePlayer(caller), search), toPartyView);
+    const playerId = requirePlayer(caller);
+    if (findsNothing(search.query)) return { list: [], totalCount: 0 };
+    return pageOf(await this.searchIndex.searchMine(playerId, search), toPartyView);
   }
 
   /** Accepted members: the owner first, then by who joined first. */

@@ -45,7 +45,6 @@ export class PartySearchRepository {
   /** Matching parties where the player's membership is accepted, newest first: through the player's memberships (index on player, status), a handful of rows. */
   async searchMine(playerId: number, { query, skip, limit }: PartySearch): Promise<Page<Party>> {
     const folded = foldForSearch(query);
-    if (query && !folded) return { list: [], totalCount: 0 }; // only accents: nothing to find
     const from =
       'FROM membership m INNER JOIN party p ON p.id = m.party_id' +
       (folded ? ' INNER JOIN party_search s ON s.party_id = p.id' : '') +
@@ -98,11 +97,7 @@ async function insertRows(manager: EntityManager, into: string, rows: unknown[][
  */
 function matching(query: string): { page: string; count: string; parameters: unknown[] } {
   const folded = foldForSearch(query);
-  if (!folded) {
-    // No query lists every party; a query that folds to nothing (only accents) finds none.
-    const where = query ? ' WHERE 1 = 0' : '';
-    return { page: `SELECT p.* FROM party p${where} ORDER BY p.id DESC`, count: `SELECT COUNT(*) AS n FROM party${where}`, parameters: [] };
-  }
+  if (!folded) return { page: 'SELECT p.* FROM party p ORDER BY p.id DESC', count: 'SELECT COUNT(*) AS n FROM party', parameters: [] };
   const [first, ...others] = queryGrams(folded);
   const index =
     first === undefined

@@ -1,4 +1,4 @@
-import { FIELD_SEPARATOR, foldForSearch, MAX_QUERY_GRAMS, partyGrams, queryGrams, searchText } from './search-text';
+import { FIELD_SEPARATOR, findsNothing, foldForSearch, MAX_QUERY_GRAMS, partyGrams, queryGrams, searchText } from './search-text';
 
 describe('search text', () => {
   it.each([
@@ -14,6 +14,10 @@ describe('search text', () => {
     ['İstanbul', 'istanbul'],
   ])('folds %j to %j', (text, folded) => {
     expect(foldForSearch(text)).toBe(folded);
+  });
+
+  it('takes a query of only accents for one that finds nothing, and no query for one that finds everything', () => {
+    expect([findsNothing('\u0301'), findsNothing(''), findsNothing('é'), findsNothing(' ')]).toEqual([true, false, false, false]);
   });
 
   it('keeps name and description apart, and never folds anything into the separator', () => {

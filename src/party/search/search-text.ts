@@ -42,6 +42,11 @@ export function foldForSearch(text: string): string {
     .replace(CONTROLS, ' ');
 }
 
+/** A query with nothing left to search for once folded (only accents): it finds no party, where no query lists them all. */
+export function findsNothing(query: string): boolean {
+  return query !== '' && foldForSearch(query) === '';
+}
+
 /** The stored, searchable form of a party's name and description. */
 export function searchText(name: string, description: string): string {
   return `${foldForSearch(name)}${FIELD_SEPARATOR}${foldForSearch(description)}`;
