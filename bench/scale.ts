@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Connection, createConnection } from 'mysql2/promise';
 import { request, runLoad } from './load';
 import { freePort, productionNodeFlags, ServerProcess, startServer, stopServer } from './processes';
-import { partyGrams, searchText } from '../src/party/search/search-text';
+import { searchIndexOf } from '../src/party/search/search-text';
 import { BenchPlayer, PARTIES_PATH, SEARCH_QUERY } from './seed';
 
 const ROOT = join(__dirname, '..');
@@ -76,9 +76,9 @@ async function checkSearchIndex(db: Connection): Promise<void> {
     const [[party]] = (await db.query('SELECT name, description FROM party WHERE id = ?', [id])) as unknown as [{ name: string; description: string }[]];
     const [[indexed]] = (await db.query('SELECT text FROM party_search WHERE party_id = ?', [id])) as unknown as [{ text: string }[]];
     const [grams] = (await db.query('SELECT gram FROM party_gram WHERE party_id = ? ORDER BY gram', [id])) as unknown as [{ gram: string }[]];
-    const expected = partyGrams(party.name, party.description).sort();
+    const expected = searchIndexOf(party.name, party.description);
     const actual = grams.map((row) => row.gram).sort();
-    if (indexed.text !== searchText(party.name, party.description) || JSON.stringify(actual) !== JSON.stringify(expected)) {
+    if (indexed.text !== expected.text || JSON.stringify(actual) !== JSON.stringify(expected.grams.sort())) {
       throw new Error(`seeded search index of party ${id} differs from the service's`);
     }
   }

@@ -10,7 +10,7 @@ import { MembershipRepository } from './repositories/membership.repository';
 import { PartyBanRepository } from './repositories/party-ban.repository';
 import { PartySearchRepository } from './repositories/party-search.repository';
 import { PartyRepository } from './repositories/party.repository';
-import { findsNothing, foldForSearch } from './search/search-text';
+import { searchTerm } from './search/search-text';
 import { EventBus } from '../realtime/event-bus';
 
 const pageOf = <T, V>(page: Page<T>, view: (item: T) => V): Page<V> => ({ list: page.list.map(view), totalCount: page.totalCount });
@@ -52,22 +52,23 @@ export class PartyQueries {
 
   /** Newest first; `query` is a case-insensitive substring of the name or description. */
   async search(search: SearchQuery): Promise<Page<PartyView>> {
-    if (findsNothing(search.query)) return { list: [], totalCount: 0 };
-    const [list, totalCount] = await Promise.all([this.searchIndex.search(search), this.count(search.query)]);
+    const term = searchTerm(search.query);
+    if (term === null) return { list: [], totalCount: 0 };
+    const [list, totalCount] = await Promise.all([this.searchIndex.search({ ...search, term }), this.count(term)]);
     return { list: list.map(toPartyView), totalCount };
   }
 
-  private count(query: string): Promise<number> {
-    const key = foldForSearch(query); // "Raid" and "raid" are one search
-    const cached = this.counts.get(key);
+  /** Keyed by the folded term: "Raid" and "raid" are one search. */
+  private count(term: string): Promise<number> {
+    const cached = this.counts.get(term);
     if (cached && this.bus.reliable && cached.generation === this.generation && Date.now() - cached.at < COUNT_REUSE_MS) return cached.value;
-    const value = this.searchIndex.count(query);
+    const value = this.searchIndex.count(term);
     const entry = { generation: this.generation, at: Date.now(), value };
-    this.counts.delete(key); // re-inserted last: the Map's order is the eviction order
-    this.counts.set(key, entry);
+    this.counts.delete(term); // re-inserted last: the Map's order is the eviction order
+    this.counts.set(term, entry);
     if (this.counts.size > COUNTS_KEPT) this.counts.delete(this.counts.keys().next().value!);
     value.catch(() => {
-      if (this.counts.get(key) === entry) this.counts.delete(key);
+      if (this.counts.get(term) === entry) this.counts.delete(term);
     });
     return value;
   }
@@ -75,8 +76,9 @@ export class PartyQueries {
   /** Parties where the player's membership is accepted. */
   async mine(caller: Caller, search: SearchQuery): Promise<Page<PartyView>> {
     const playerId = requirePlayer(caller);
-    if (findsNothing(search.query)) return { list: [], totalCount: 0 };
-    return pageOf(await this.searchIndex.searchMine(playerId, search), toPartyView);
+    const term = searchTerm(search.query);
+    if (term === null) return { list: [], totalCount: 0 };
+    return pageOf(await this.searchIndex.searchMine(playerId, { ...search, term }), toPartyView);
   }
 
   /** Accepted members: the owner first, then by who joined first. */

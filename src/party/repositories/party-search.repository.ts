@@ -5,11 +5,11 @@ import { Page } from '../../common/validation/pagination';
 import { selectEntities } from '../../database/fixed-sql';
 import { MembershipStatus } from '../entities/membership.entity';
 import { Party } from '../entities/party.entity';
-import { foldForSearch, partyGrams, queryGrams, searchText } from '../search/search-text';
+import { queryGrams, searchIndexOf } from '../search/search-text';
 
-/** A page request over parties: `query` is a case-insensitive substring of the name or description ('' = all). */
+/** A page request over parties: `term` is what the name or description must hold, folded (searchTerm; '' = all). */
 export interface PartySearch {
-  query: string;
+  term: string;
   skip: number;
   limit: number;
 }
@@ -30,26 +30,25 @@ export class PartySearchRepository {
   }
 
   /** A page of matching parties, newest first. */
-  search({ query, skip, limit }: PartySearch): Promise<Party[]> {
-    const match = matching(query);
+  search({ term, skip, limit }: PartySearch): Promise<Party[]> {
+    const match = matching(term);
     return selectEntities(this.parties.manager, Party, `${match.page} LIMIT ? OFFSET ?`, [...match.parameters, limit, skip]);
   }
 
   /** How many parties match (with no query, a scan of the party table's smallest index). */
-  async count(query: string): Promise<number> {
-    const match = matching(query);
+  async count(term: string): Promise<number> {
+    const match = matching(term);
     const [row]: { n: number | string }[] = await this.parties.manager.query(match.count, match.parameters);
     return Number(row.n);
   }
 
   /** Matching parties where the player's membership is accepted, newest first: through the player's memberships (index on player, status), a handful of rows. */
-  async searchMine(playerId: number, { query, skip, limit }: PartySearch): Promise<Page<Party>> {
-    const folded = foldForSearch(query);
+  async searchMine(playerId: number, { term, skip, limit }: PartySearch): Promise<Page<Party>> {
     const from =
       'FROM membership m INNER JOIN party p ON p.id = m.party_id' +
-      (folded ? ' INNER JOIN party_search s ON s.party_id = p.id' : '') +
-      ` WHERE m.player_id = ? AND m.status = ?${folded ? ' AND INSTR(s.text, ?) > 0' : ''}`;
-    const parameters = [playerId, MembershipStatus.ACCEPTED, ...(folded ? [folded] : [])];
+      (term ? ' INNER JOIN party_search s ON s.party_id = p.id' : '') +
+      ` WHERE m.player_id = ? AND m.status = ?${term ? ' AND INSTR(s.text, ?) > 0' : ''}`;
+    const parameters = [playerId, MembershipStatus.ACCEPTED, ...(term ? [term] : [])];
     const [list, [count]] = await Promise.all([
       selectEntities(this.parties.manager, Party, `SELECT p.* ${from} ORDER BY p.id DESC LIMIT ? OFFSET ?`, [...parameters, limit, skip]),
       this.parties.manager.query<{ n: number | string }[]>(`SELECT COUNT(*) AS n ${from}`, parameters),
@@ -72,12 +71,16 @@ export async function writeSearchIndex(manager: EntityManager, parties: Pick<Par
   const idList = ids.map(() => '?').join(', ');
   await manager.query(`DELETE FROM party_search WHERE party_id IN (${idList})`, ids);
   await manager.query(`DELETE FROM party_gram WHERE party_id IN (${idList})`, ids);
-  const gramRows = parties.flatMap(({ id, name, description }) => partyGrams(name, description).map((gram) => [gram, id]));
-  await insertRows(manager, 'party_gram (gram, party_id)', gramRows);
+  const indexed = parties.map(({ id, name, description }) => ({ id, ...searchIndexOf(name, description) }));
+  await insertRows(
+    manager,
+    'party_gram (gram, party_id)',
+    indexed.flatMap(({ id, grams }) => grams.map((gram) => [gram, id])),
+  );
   await insertRows(
     manager,
     'party_search (party_id, text)',
-    parties.map(({ id, name, description }) => [id, searchText(name, description)]),
+    indexed.map(({ id, text }) => [id, text]),
   );
 }
 
@@ -95,13 +98,12 @@ async function insertRows(manager: EntityManager, into: string, rows: unknown[][
  * other grams' by primary key; the folded text then confirms the substring, byte for byte (INSTR on a
  * binary collation, or SQLite's). Counts never read the party rows.
  */
-function matching(query: string): { page: string; count: string; parameters: unknown[] } {
-  const folded = foldForSearch(query);
-  if (!folded) return { page: 'SELECT p.* FROM party p ORDER BY p.id DESC', count: 'SELECT COUNT(*) AS n FROM party', parameters: [] };
-  const [first, ...others] = queryGrams(folded);
+function matching(term: string): { page: string; count: string; parameters: unknown[] } {
+  if (!term) return { page: 'SELECT p.* FROM party p ORDER BY p.id DESC', count: 'SELECT COUNT(*) AS n FROM party', parameters: [] };
+  const [first, ...others] = queryGrams(term);
   const index =
     first === undefined
-      ? { tables: 'party_search s', id: 's.party_id', where: 'INSTR(s.text, ?) > 0', parameters: [folded] }
+      ? { tables: 'party_search s', id: 's.party_id', where: 'INSTR(s.text, ?) > 0', parameters: [term] }
       : {
           tables:
             'party_gram g0' +
@@ -109,7 +111,7 @@ function matching(query: string): { page: string; count: string; parameters: unk
             ' INNER JOIN party_search s ON s.party_id = g0.party_id',
           id: 'g0.party_id',
           where: 'g0.gram = ? AND INSTR(s.text, ?) > 0',
-          parameters: [...others, first, folded],
+          parameters: [...others, first, term],
         };
   return {
     page: `SELECT p.* FROM ${index.tables} INNER JOIN party p ON p.id = ${index.id} WHERE ${index.where} ORDER BY ${index.id} DESC`,

@@ -1,4 +1,6 @@
-import { FIELD_SEPARATOR, findsNothing, foldForSearch, MAX_QUERY_GRAMS, partyGrams, queryGrams, searchText } from './search-text';
+import { FIELD_SEPARATOR, foldForSearch, MAX_QUERY_GRAMS, queryGrams, searchIndexOf, searchTerm } from './search-text';
+
+const grams = (name: string, description: string) => searchIndexOf(name, description).grams;
 
 describe('search text', () => {
   it.each([
@@ -17,19 +19,19 @@ describe('search text', () => {
   });
 
   it('takes a query of only accents for one that finds nothing, and no query for one that finds everything', () => {
-    expect([findsNothing('\u0301'), findsNothing(''), findsNothing('é'), findsNothing(' ')]).toEqual([true, false, false, false]);
+    expect([searchTerm('\u0301'), searchTerm(''), searchTerm('É'), searchTerm(' ')]).toEqual([null, '', 'e', ' ']);
   });
 
   it('keeps name and description apart, and never folds anything into the separator', () => {
-    expect(searchText('Raid', 'Bring potions')).toBe(`raid${FIELD_SEPARATOR}bring potions`);
+    expect(searchIndexOf('Raid', 'Bring potions').text).toBe(`raid${FIELD_SEPARATOR}bring potions`);
     expect(foldForSearch(`a${FIELD_SEPARATOR}b`)).toBe('a b');
   });
 
   it('grams every field separately, by code point, without duplicates', () => {
-    expect(partyGrams('abcd', 'xyz').sort()).toEqual(['abc', 'bcd', 'xyz']);
-    expect(partyGrams('aaaa', '')).toEqual(['aaa']);
-    expect(partyGrams('ab', 'c')).toEqual([]);
-    expect(partyGrams('😀ab', '')).toEqual(['😀ab']);
+    expect(grams('abcd', 'xyz').sort()).toEqual(['abc', 'bcd', 'xyz']);
+    expect(grams('aaaa', '')).toEqual(['aaa']);
+    expect(grams('ab', 'c')).toEqual([]);
+    expect(grams('😀ab', '')).toEqual(['😀ab']);
   });
 
   it('looks a query up by at most a few grams, the first and last among them, and by none when it is short', () => {
@@ -50,15 +52,15 @@ describe('search text', () => {
       ['ＢＩＧ ﬁre Pokémon', 'Äpfel Über İstanbul 😀'],
     ];
     for (const [name, description] of parties) {
-      const folded = searchText(name, description);
-      const grams = new Set(partyGrams(name, description));
+      const index = searchIndexOf(name, description);
+      const indexed = new Set(index.grams);
       for (const field of [name, description]) {
         const characters = Array.from(field);
         for (let start = 0; start < characters.length; start++) {
           for (let end = start + 1; end <= characters.length; end++) {
             const query = foldForSearch(characters.slice(start, end).join(''));
-            expect(folded.includes(query)).toBe(true);
-            for (const gram of queryGrams(query)) expect(grams.has(gram)).toBe(true);
+            expect(index.text.includes(query)).toBe(true);
+            for (const gram of queryGrams(query)) expect(indexed.has(gram)).toBe(true);
           }
         }
       }

@@ -42,23 +42,22 @@ export function foldForSearch(text: string): string {
     .replace(CONTROLS, ' ');
 }
 
-/** A query with nothing left to search for once folded (only accents): it finds no party, where no query lists them all. */
-export function findsNothing(query: string): boolean {
-  return query !== '' && foldForSearch(query) === '';
+/**
+ * What a list request searches for: the folded query, '' for no query (every party), or null for a
+ * query with nothing left once folded (only accents), which finds no party.
+ */
+export function searchTerm(query: string): string | null {
+  const term = foldForSearch(query);
+  return query !== '' && term === '' ? null : term;
 }
 
-/** The stored, searchable form of a party's name and description. */
-export function searchText(name: string, description: string): string {
-  return `${foldForSearch(name)}${FIELD_SEPARATOR}${foldForSearch(description)}`;
-}
-
-/** Every distinct trigram of the name and of the description (by code point, never across the two). */
-export function partyGrams(name: string, description: string): string[] {
-  const grams = new Set<string>();
-  for (const field of [foldForSearch(name), foldForSearch(description)]) {
-    for (const gram of gramsOf(field)) grams.add(gram);
-  }
-  return [...grams];
+/**
+ * A party's index entries, each field folded once: the stored text (name and description apart) and
+ * every distinct trigram of the name and of the description (by code point, never across the two).
+ */
+export function searchIndexOf(name: string, description: string): { text: string; grams: string[] } {
+  const fields = [foldForSearch(name), foldForSearch(description)];
+  return { text: fields.join(FIELD_SEPARATOR), grams: [...new Set(fields.flatMap(gramsOf))] };
 }
 
 /**
